@@ -1,0 +1,60 @@
+// The port every service uses to reach one Clerk instance. The adapter over `@clerk/backend`
+// (clerk-backend-gateway.ts) is the only code that sees the secret key after credentials hands it over.
+import type { SessionSummary, UserDetail } from '../../shared/domain.ts';
+
+/** A user as Clerk describes it; policy adds `protection` before it reaches the console. */
+export type ClerkUser = Omit<UserDetail, 'protection'>;
+
+export interface UserQuery {
+  query: string;
+  limit: number;
+  offset: number;
+}
+
+export interface MintRequest {
+  userId: string;
+  /** Copied by Clerk into the session JWT's `act` claim: `sub` plus short, non-personal claims. */
+  actor: { sub: string } & Record<string, string>;
+  expiresInSeconds: number;
+  sessionMaxDurationInSeconds: number;
+}
+
+export interface MintedToken {
+  id: string;
+  status: 'pending' | 'accepted' | 'revoked';
+  userId: string;
+  /** The ticket URL: single-use, signs its visitor in as the user. Never stored or logged. */
+  url: string;
+  createdAt: number;
+}
+
+export interface VerifiedSession {
+  sub: string;
+  sid: string;
+  act: Record<string, unknown> | null;
+  iss: string;
+  exp: number;
+}
+
+export interface ClerkGateway {
+  searchUsers(query: UserQuery): Promise<{ users: ClerkUser[]; totalCount: number }>;
+  getUser(userId: string): Promise<ClerkUser>;
+  countUsers(query?: string): Promise<number>;
+  /** Never retried: an ambiguous failure throws AppError kind `ambiguous`. */
+  createActorToken(request: MintRequest): Promise<MintedToken>;
+  revokeActorToken(tokenId: string): Promise<{ id: string; status: string }>;
+  listSessions(filter: { userId: string; status?: SessionSummary['status'] }): Promise<SessionSummary[]>;
+  getSession(sessionId: string): Promise<SessionSummary>;
+  revokeSession(sessionId: string): Promise<SessionSummary>;
+  /** Verifies a session JWT against the instance's JWKS (RS256); throws AppError on any failure. */
+  verifySessionToken(token: string): Promise<VerifiedSession>;
+}
+
+export interface GatewayOptions {
+  secretKey: string;
+  apiUrl: string;
+  /** Injected for tests: backoff waits. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export type GatewayFactory = (options: GatewayOptions) => ClerkGateway;

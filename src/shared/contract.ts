@@ -1,0 +1,132 @@
+// The one IPC contract. Each channel names its input schema (checked in main before any work) and
+// its output type. Main registers handlers from it, the preload exposes one function per channel,
+// the renderer gets the types. Inputs are strict objects: unknown keys are rejected, not ignored.
+import { z } from 'zod';
+import type {
+  AppState,
+  ImpersonationView,
+  LedgerEntry,
+  Profile,
+  SessionSummary,
+  UserDetail,
+  UserPage,
+} from './domain.ts';
+
+/** Carries an output type without a runtime cost: main's outputs are trusted, inputs are not. */
+declare const outputBrand: unique symbol;
+export interface Output<T> {
+  readonly [outputBrand]?: T;
+}
+const returns = <T>(): Output<T> => ({});
+
+const id = (prefix?: string) => {
+  const base = z.string().min(1).max(128).regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only');
+  return prefix ? base.startsWith(prefix, `must start with ${prefix}`) : base;
+};
+const profileId = id();
+const userId = id('user_');
+const text = (max: number) => z.string().max(max);
+const seconds = z.number().int().positive().max(30 * 24 * 3600);
+
+export const ledgerStatusSchema = z.enum([
+  'minting',
+  'pending',
+  'accepted',
+  'ended',
+  'revoked',
+  'expired',
+  'failed',
+  'unknown',
+]);
+
+export const ledgerFilterSchema = z.strictObject({
+  userId: id().optional(),
+  operator: text(200).optional(),
+  status: z.array(ledgerStatusSchema).max(8).optional(),
+  profileId: profileId.optional(),
+  from: z.number().int().nonnegative().optional(),
+  to: z.number().int().nonnegative().optional(),
+});
+
+export const policySchema = z.strictObject({
+  requireReason: z.boolean(),
+  maxTokenTtlSeconds: seconds,
+  maxSessionSeconds: seconds,
+  protectedRoles: z.array(text(64).min(1)).max(50),
+  protectBanned: z.boolean(),
+  protectedUserIds: z.array(userId).max(1000),
+  confirmProduction: z.boolean(),
+});
+
+const none = z.strictObject({});
+
+const channel = <I extends z.ZodType, O>(input: I, _output: Output<O>) => ({ input, output: _output });
+
+export const contract = {
+  'app:getState': channel(none, returns<AppState>()),
+  'app:dismissNotice': channel(z.strictObject({ index: z.number().int().nonnegative().max(1000) }), returns<AppState>()),
+
+  'profiles:add': channel(
+    z.strictObject({ name: text(80).trim().min(1), secretKey: text(512).trim() }),
+    returns<Profile>(),
+  ),
+  'profiles:rename': channel(z.strictObject({ profileId, name: text(80).trim().min(1) }), returns<Profile>()),
+  'profiles:remove': channel(z.strictObject({ profileId }), returns<AppState>()),
+  'profiles:select': channel(z.strictObject({ profileId }), returns<AppState>()),
+  'profiles:setOperator': channel(z.strictObject({ profileId, userId }), returns<Profile>()),
+  'profiles:setPolicy': channel(z.strictObject({ profileId, policy: policySchema }), returns<Profile>()),
+
+  'users:search': channel(
+    z.strictObject({
+      profileId,
+      query: text(200),
+      limit: z.number().int().min(1).max(100),
+      offset: z.number().int().min(0).max(1_000_000),
+    }),
+    returns<UserPage>(),
+  ),
+  'users:get': channel(z.strictObject({ profileId, userId }), returns<UserDetail>()),
+  'users:sessions': channel(z.strictObject({ profileId, userId }), returns<SessionSummary[]>()),
+
+  'impersonation:start': channel(
+    z.strictObject({
+      profileId,
+      userId,
+      reason: text(200).trim(),
+      tokenTtlSeconds: seconds,
+      sessionMaxSeconds: seconds,
+      readOnly: z.boolean(),
+      /** For production profiles: the instance name typed by the operator. */
+      confirmation: text(80).optional(),
+    }),
+    returns<ImpersonationView>(),
+  ),
+  'impersonation:list': channel(none, returns<ImpersonationView[]>()),
+  'impersonation:focus': channel(z.strictObject({ id: id() }), returns<null>()),
+  'impersonation:end': channel(z.strictObject({ id: id() }), returns<ImpersonationView>()),
+  'impersonation:endAll': channel(none, returns<ImpersonationView[]>()),
+  'impersonation:arrange': channel(none, returns<null>()),
+
+  'ledger:query': channel(z.strictObject({ filter: ledgerFilterSchema }), returns<LedgerEntry[]>()),
+  'ledger:revokeToken': channel(z.strictObject({ entryId: id() }), returns<LedgerEntry>()),
+  'ledger:export': channel(
+    z.strictObject({ format: z.enum(['csv', 'json']), filter: ledgerFilterSchema }),
+    returns<{ path: string | null; count: number }>(),
+  ),
+} as const;
+
+export type Contract = typeof contract;
+export type Channel = keyof Contract;
+export type ChannelInput<C extends Channel> = z.input<Contract[C]['input']>;
+export type ChannelOutput<C extends Channel> = Contract[C]['output'] extends Output<infer O> ? O : never;
+
+export const channels = Object.keys(contract) as Channel[];
+
+/** Main → renderer notifications. Payloads are trusted (main built them). */
+export interface Events {
+  'impersonation:changed': ImpersonationView[];
+  'ledger:changed': null;
+  'app:changed': AppState;
+}
+export type EventName = keyof Events;
+export const eventNames: EventName[] = ['impersonation:changed', 'ledger:changed', 'app:changed'];

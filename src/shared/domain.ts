@@ -1,0 +1,184 @@
+// Domain types shared by main, preload and renderer. Plain data only: everything here crosses IPC.
+// None of these types can hold a secret key; `keyHint` is the only trace of one.
+
+export type ProfileId = string;
+
+/** Where a profile's Backend API lives: a real Clerk instance, or the built-in sandbox. */
+export type ProfileKind = 'clerk' | 'sandbox';
+
+export interface Policy {
+  /** A reason or ticket reference must be given before impersonating. */
+  requireReason: boolean;
+  /** Upper bound for the actor token's `expires_in_seconds`. */
+  maxTokenTtlSeconds: number;
+  /** Upper bound for the impersonated session's `session_max_duration_in_seconds`. */
+  maxSessionSeconds: number;
+  /** Users whose `public_metadata.role` is one of these may not be impersonated. */
+  protectedRoles: string[];
+  /** Banned users may not be impersonated. */
+  protectBanned: boolean;
+  /** Further user ids that may not be impersonated. */
+  protectedUserIds: string[];
+  /** Production profiles ask the operator to type the instance name before impersonating. */
+  confirmProduction: boolean;
+}
+
+export interface Operator {
+  /** The operator's own Clerk user id in this instance: becomes the actor token's `actor.sub`. */
+  userId: string;
+  name: string;
+}
+
+export interface Profile {
+  id: ProfileId;
+  name: string;
+  kind: ProfileKind;
+  production: boolean;
+  /** e.g. `sk_live_…abcd`: enough to recognise a key, useless to an attacker. */
+  keyHint: string;
+  operator: Operator | null;
+  policy: Policy;
+}
+
+export type UserProtection = { protected: false } | { protected: true; reason: string };
+
+export interface UserSummary {
+  id: string;
+  name: string;
+  username: string | null;
+  primaryEmail: string | null;
+  imageUrl: string | null;
+  banned: boolean;
+  locked: boolean;
+  role: string | null;
+  lastSignInAt: number | null;
+  createdAt: number;
+  protection: UserProtection;
+}
+
+export interface UserDetail extends UserSummary {
+  emails: string[];
+  phoneNumbers: string[];
+  lastActiveAt: number | null;
+  publicMetadata: Record<string, unknown>;
+}
+
+export interface UserPage {
+  users: UserSummary[];
+  totalCount: number;
+  offset: number;
+  limit: number;
+}
+
+export type ClerkSessionStatus =
+  | 'active'
+  | 'revoked'
+  | 'ended'
+  | 'expired'
+  | 'removed'
+  | 'abandoned'
+  | 'replaced'
+  | 'pending';
+
+/** A session as Clerk reports it: the server-side audit of who was signed in as this user. */
+export interface SessionSummary {
+  id: string;
+  userId: string;
+  clientId: string;
+  status: ClerkSessionStatus;
+  /** The `act` claim of an impersonated session, null otherwise. */
+  actor: Record<string, unknown> | null;
+  createdAt: number;
+  lastActiveAt: number;
+  expireAt: number;
+}
+
+/**
+ * Ledger status of one impersonation. `minting` is written before the Clerk call so a crash or an
+ * ambiguous failure (timeout, dropped connection) is never lost: such an entry becomes `unknown`,
+ * meaning a token may exist at Clerk without its id being known (it dies at `expiresAt`).
+ */
+export type LedgerStatus =
+  | 'minting'
+  | 'pending'
+  | 'accepted'
+  | 'ended'
+  | 'revoked'
+  | 'expired'
+  | 'failed'
+  | 'unknown';
+
+export const LIVE_STATUSES: readonly LedgerStatus[] = ['minting', 'pending', 'accepted'];
+
+/** What ended an impersonation. */
+export type EndReason =
+  | 'operator' // End button in the banner or the console
+  | 'end-all'
+  | 'window-closed'
+  | 'session-cap'
+  | 'token-expired'
+  | 'app-quit'
+  | 'recovery' // found live after a crash, ended at the next start
+  | 'verification-failed'
+  | 'revoked-token'; // a pending token revoked from the history
+
+export interface LedgerEntry {
+  /** Local id, also the impersonation id. */
+  id: string;
+  actorTokenId: string | null;
+  profileId: ProfileId;
+  profileName: string;
+  production: boolean;
+  subject: { id: string; name: string; email: string | null };
+  operator: { clerkUserId: string; osUser: string };
+  reason: string;
+  tokenTtlSeconds: number;
+  sessionMaxSeconds: number;
+  readOnly: boolean;
+  createdAt: number;
+  tokenExpiresAt: number;
+  status: LedgerStatus;
+  sessionId: string | null;
+  acceptedAt: number | null;
+  endedAt: number | null;
+  endedBy: { reason: EndReason; by: string } | null;
+  /** What went wrong, in plain words (never the token, its URL or a key). */
+  error: string | null;
+}
+
+export interface LedgerFilter {
+  userId?: string;
+  operator?: string;
+  status?: LedgerStatus[];
+  profileId?: ProfileId;
+  from?: number;
+  to?: number;
+}
+
+export type ImpersonationPhase = 'opening' | 'waiting' | 'signed-in' | 'ending' | 'ended' | 'failed';
+
+/** A live (or just finished) impersonation as the console lists it. */
+export interface ImpersonationView {
+  id: string;
+  profileId: ProfileId;
+  profileName: string;
+  production: boolean;
+  subject: { id: string; name: string; email: string | null };
+  operatorUserId: string;
+  phase: ImpersonationPhase;
+  readOnly: boolean;
+  startedAt: number;
+  tokenExpiresAt: number;
+  /** Known once signed in: the session cap. */
+  sessionExpiresAt: number | null;
+  sessionId: string | null;
+  error: string | null;
+}
+
+export interface AppState {
+  profiles: Profile[];
+  activeProfileId: ProfileId | null;
+  /** Things the operator must be told once, e.g. a corrupt ledger moved aside. */
+  notices: string[];
+  osUser: string;
+}
