@@ -9,6 +9,8 @@ const electronStub = resolve('tests/support/electron-stub.ts');
 export default defineConfig({
   resolve: { alias: { electron: electronStub } },
   test: {
+    // electron-store imports `electron`: inline it so the alias above applies inside it too.
+    server: { deps: { inline: ['electron-store'] } },
     testTimeout: 30_000,
     hookTimeout: 60_000,
     projects: [

@@ -1,22 +1,10 @@
-// Main-process logging with redaction as a second line of defence: no code path should log a
-// secret, but if one ever does, keys, session JWTs and ticket parameters are masked first.
+// Main-process logging; every line goes through `redact` before it is written.
+import { redact } from './redact.ts';
 
 export interface Logger {
   info(message: string, details?: unknown): void;
   warn(message: string, details?: unknown): void;
   error(message: string, details?: unknown): void;
-}
-
-const SECRET_PATTERNS: [RegExp, string][] = [
-  [/\b(sk_(?:test|live)_)[A-Za-z0-9]+/g, '$1[redacted]'],
-  [/\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, '[jwt redacted]'],
-  [/([?&](?:ticket|__clerk_ticket|token)=)[^&#\s"']+/gi, '$1[redacted]'],
-];
-
-export function redact(text: string): string {
-  let out = text;
-  for (const [pattern, replacement] of SECRET_PATTERNS) out = out.replace(pattern, replacement);
-  return out;
 }
 
 function describe(details: unknown): string {

@@ -9,7 +9,7 @@ import {
   isConsoleNavigationAllowed,
   resolveConsoleAsset,
 } from '../../src/main/console/console-policy.ts';
-import { redact } from '../../src/main/log.ts';
+import { redact } from '../../src/main/redact.ts';
 
 const root = resolve('/srv/renderer');
 
@@ -69,6 +69,6 @@ describe('log redaction', () => {
       'key sk_live_abcDEF123456 jwt eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1c2VyXzEifQ.c2ln url https://x/v1/tickets/accept?ticket=abc.def&x=1',
     );
     expect(line).not.toMatch(/abcDEF123456|eyJzdWIi|ticket=abc/);
-    expect(line).toContain('sk_live_[redacted]');
+    expect(line.match(/\[redacted\]/g)).toHaveLength(3);
   });
 });

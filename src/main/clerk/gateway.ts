@@ -55,6 +55,10 @@ export interface GatewayOptions {
   apiUrl: string;
   /** Injected for tests: backoff waits. */
   sleep?: (ms: number) => Promise<void>;
+  /** Injected for tests: backoff jitter, in [0, 1). */
+  random?: () => number;
+  /** How long one request may take before it counts as failed (default 15 s). */
+  requestTimeoutMs?: number;
 }
 
 export type GatewayFactory = (options: GatewayOptions) => ClerkGateway;

@@ -1,8 +1,9 @@
-// Serves the built console from `understudy://console/…` with its CSP on every response.
+// Serves the console from `understudy://console/…` with its CSP on every response.
 // Registered as a standard, secure scheme so the page gets a real origin (needed by the sender check).
-import { readFile } from 'node:fs/promises';
 import { protocol } from 'electron';
-import { CONSOLE_HOST, CONSOLE_SCHEME, consoleHeaders, resolveConsoleAsset } from '../console/console-policy.ts';
+import type { AvatarProxy } from '../clerk/avatar-proxy.ts';
+import { CONSOLE_HOST, CONSOLE_SCHEME } from '../console/console-policy.ts';
+import { consoleResponse } from '../console/console-server.ts';
 
 /** Must run before `app` is ready. */
 export function registerConsoleScheme(): void {
@@ -11,15 +12,11 @@ export function registerConsoleScheme(): void {
   ]);
 }
 
-export function serveConsole(rendererDir: string): void {
+export function serveConsole(rendererDir: string, avatars: AvatarProxy): void {
   protocol.handle(CONSOLE_SCHEME, async (request) => {
     const url = new URL(request.url);
-    const file = url.host === CONSOLE_HOST ? resolveConsoleAsset(url.pathname, rendererDir) : null;
-    if (!file || request.method !== 'GET') return new Response('Not found', { status: 404 });
-    try {
-      return new Response(await readFile(file), { headers: consoleHeaders(file) });
-    } catch {
-      return new Response('Not found', { status: 404 });
-    }
+    if (url.host !== CONSOLE_HOST) return new Response('Not found', { status: 404 });
+    const answer = await consoleResponse(request.method, url.pathname, rendererDir, avatars);
+    return new Response(answer.body as Uint8Array<ArrayBuffer> | string, { status: answer.status, headers: answer.headers });
   });
 }

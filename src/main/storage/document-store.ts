@@ -4,7 +4,10 @@
 export interface DocumentStore {
   /** Absolute path of the backing file (for messages and backups). */
   readonly path: string;
-  /** The whole document, or undefined when the file does not exist yet. Throws on unreadable JSON. */
+  /**
+   * The whole document, or undefined when the file does not exist yet. Throws a `SyntaxError` when
+   * the file is not a JSON object (its content is never quoted in the message); other errors are I/O.
+   */
   read(): unknown;
   /** Replaces the whole document atomically (write to a temp file, then rename). */
   write(value: unknown): void;

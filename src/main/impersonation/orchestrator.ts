@@ -1,0 +1,724 @@
+// The impersonation story, top to bottom:
+//   start: load profile and user → policy → record (minting) → mint → record (pending + token id)
+//          → open a hardened window on a fresh partition with the ticket URL → watch its cookies
+//   sign-in: `__session` appears → verify the JWT at the instance (JWKS) → sub and act must match
+//          → record (accepted + session id) → the banner counts down to the session cap
+//   end:   revoke the Clerk session (or the unused token) → wipe the partition → close the window
+//          → record (ended / revoked / expired / failed, with who and why)
+//   recover: entries a crashed run left live are ended at Clerk and in the ledger.
+// The ledger is written before every step that can leave something behind at Clerk.
+import type { ImpersonationPhase, ImpersonationView, LedgerEntry, Operator, Profile, EndReason } from '../../shared/domain.ts';
+import { AppError } from '../../shared/errors.ts';
+import type { ClerkGateway, ClerkUser, VerifiedSession } from '../clerk/gateway.ts';
+import type { ProfileService } from '../credentials/profile-service.ts';
+import type { Ledger, LedgerPatch } from '../ledger/ledger.ts';
+import type { Logger } from '../log.ts';
+import { actorClaims, checkStart, type StartRequest } from '../policy/policy.ts';
+import { bannerText } from './banner-text.ts';
+import { gridLayout } from './grid-layout.ts';
+import { newPartitionName } from './partition.ts';
+import type { CookieChange, ImpersonationWindow, NavigationPolicy, WindowHost } from './window-host.ts';
+import { isNavigationAllowed } from './window-policy.ts';
+
+export type TimerHandle = unknown;
+
+/** Timers, injected so tests can run the clock. */
+export interface Scheduler {
+  setTimer(callback: () => void, ms: number): TimerHandle;
+  clearTimer(handle: TimerHandle): void;
+}
+
+export const realScheduler: Scheduler = {
+  setTimer: (callback, ms) => setTimeout(callback, ms),
+  clearTimer: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
+export interface OrchestratorDeps {
+  profiles: Pick<ProfileService, 'get' | 'gateway'>;
+  ledger: Pick<Ledger, 'begin' | 'update' | 'get' | 'live'>;
+  windowHost: WindowHost;
+  now: () => number;
+  /** The operating-system account of the operator, recorded with every start and end. */
+  osUser: string;
+  /** The built-in sandbox's loopback http origins: allowed for navigation in sandbox profiles only. */
+  sandboxOrigins?: readonly string[];
+  log?: Logger;
+  scheduler?: Scheduler;
+}
+
+/** Who ends an impersonation when no person did. */
+export const SYSTEM_ACTOR = 'understudy';
+
+/** How long a finished impersonation stays in the console's list. */
+export const FINISHED_VISIBLE_MS = 60_000;
+/** Sessions created this long around a token's life may come from it (clocks differ a little). */
+const SESSION_MATCH_SLACK_MS = 60_000;
+/** Transient failures verifying the first session token are retried this many times, this far apart. */
+const VERIFY_ATTEMPTS = 3;
+const VERIFY_RETRY_MS = 1_000;
+
+/** `__session`, and the suffixed `__session_<suffix>` that current Clerk SDKs set alongside it. */
+const SESSION_COOKIE = /^__session(_[A-Za-z0-9-]+)?$/;
+
+interface Live {
+  id: string;
+  profile: Profile;
+  gateway: ClerkGateway;
+  subject: LedgerEntry['subject'];
+  operator: Operator;
+  expectedActor: { sub: string } & Record<string, string>;
+  readOnly: boolean;
+  tokenTtlSeconds: number;
+  sessionMaxSeconds: number;
+  startedAt: number;
+  tokenExpiresAt: number;
+  phase: ImpersonationPhase;
+  tokenId: string | null;
+  sessionId: string | null;
+  sessionExpiresAt: number | null;
+  error: string | null;
+  window: ImpersonationWindow | null;
+  timers: Set<TimerHandle>;
+  stopWatching: (() => void) | null;
+  /** Serialises verifications; the last cookie value handed to it. */
+  verifying: Promise<void>;
+  lastSessionToken: string | null;
+  /** Asked to end while still opening: `#mintAndOpen` finishes the job. */
+  cancel: { reason: EndReason; by: string } | null;
+  /** Settles when `start` is done, whatever the outcome. */
+  opened: Promise<unknown>;
+  ending: Promise<ImpersonationView> | null;
+}
+
+type Listener = (views: ImpersonationView[]) => void;
+
+export class Orchestrator {
+  readonly #deps: OrchestratorDeps;
+  readonly #scheduler: Scheduler;
+  readonly #live = new Map<string, Live>();
+  readonly #listeners = new Set<Listener>();
+
+  constructor(deps: OrchestratorDeps) {
+    this.#deps = deps;
+    this.#scheduler = deps.scheduler ?? realScheduler;
+  }
+
+  // ─── start ──────────────────────────────────────────────────────────────────────────────────
+
+  async start(request: StartRequest): Promise<ImpersonationView> {
+    const { ledger } = this.#deps;
+    const profile = this.#profile(request.profileId);
+    const gateway = this.#deps.profiles.gateway(profile.id);
+    const user = await gateway.getUser(request.userId);
+    const decision = checkStart(request, profile, user);
+
+    // Recorded before Clerk is asked: a crash or an ambiguous answer from here on is never lost.
+    const entry = ledger.begin({
+      profileId: profile.id,
+      profileName: profile.name,
+      production: profile.production,
+      subject: subjectOf(user),
+      operator: { clerkUserId: decision.actor.userId, osUser: this.#deps.osUser },
+      reason: request.reason,
+      tokenTtlSeconds: decision.tokenTtlSeconds,
+      sessionMaxSeconds: decision.sessionMaxSeconds,
+      readOnly: request.readOnly,
+    });
+    let markOpened!: () => void;
+    const live: Live = {
+      id: entry.id,
+      profile,
+      gateway,
+      subject: entry.subject,
+      operator: decision.actor,
+      expectedActor: actorClaims(decision.actor.userId, request.reason, entry.id),
+      readOnly: request.readOnly,
+      tokenTtlSeconds: entry.tokenTtlSeconds,
+      sessionMaxSeconds: entry.sessionMaxSeconds,
+      startedAt: entry.createdAt,
+      tokenExpiresAt: entry.tokenExpiresAt,
+      phase: 'opening',
+      tokenId: null,
+      sessionId: null,
+      sessionExpiresAt: null,
+      error: null,
+      window: null,
+      timers: new Set(),
+      stopWatching: null,
+      verifying: Promise.resolve(),
+      lastSessionToken: null,
+      cancel: null,
+      opened: new Promise<void>((resolve) => (markOpened = resolve)),
+      ending: null,
+    };
+    this.#live.set(live.id, live);
+    this.#emit();
+    try {
+      return await this.#mintAndOpen(live, request.userId);
+    } finally {
+      markOpened();
+    }
+  }
+
+  async #mintAndOpen(live: Live, userId: string): Promise<ImpersonationView> {
+    const { ledger } = this.#deps;
+    let token;
+    try {
+      token = await live.gateway.createActorToken({
+        userId,
+        actor: live.expectedActor,
+        expiresInSeconds: live.tokenTtlSeconds,
+        sessionMaxDurationInSeconds: live.sessionMaxSeconds,
+      });
+    } catch (error) {
+      const failure = asAppError(error, 'create the sign-in link');
+      // Ambiguous: a token may exist at Clerk without its id being known; it dies at tokenExpiresAt.
+      const status = failure.kind === 'ambiguous' ? 'unknown' : 'failed';
+      this.#record(live.id, { status, error: failure.message, ...(status === 'failed' ? { endedAt: this.#deps.now() } : {}) });
+      this.#forget(live, failure.message);
+      throw failure;
+    }
+
+    live.tokenId = token.id;
+    try {
+      ledger.update(live.id, { status: 'pending', actorTokenId: token.id });
+    } catch (error) {
+      // Not recorded, so not left behind: the token dies now.
+      await live.gateway.revokeActorToken(token.id).catch(() => undefined);
+      this.#forget(live, 'The sign-in link could not be recorded.');
+      throw asAppError(error, 'record the sign-in link');
+    }
+    this.#at(live, live.tokenExpiresAt, () => {
+      if (live.phase === 'opening') live.cancel ??= { reason: 'token-expired', by: SYSTEM_ACTOR };
+      else if (live.phase === 'waiting') void this.#end(live, 'token-expired', SYSTEM_ACTOR);
+    });
+
+    const navigation = this.#navigationFor(live.profile, token.url);
+    if (!navigation || !isNavigationAllowed(token.url, navigation)) {
+      return this.#abortOpening(live, 'validation', 'The sign-in link of this instance is not an https address, so it was not opened.');
+    }
+    if (live.cancel) return this.#cancelOpening(live);
+
+    let window: ImpersonationWindow;
+    try {
+      window = await this.#deps.windowHost.open(
+        {
+          impersonationId: live.id,
+          partition: newPartitionName(),
+          ticketUrl: token.url,
+          navigation,
+          readOnly: live.readOnly,
+          title: `Impersonating ${live.subject.name || live.subject.id} — ${live.profile.name}`,
+          banner: this.#banner(live),
+        },
+        {
+          onEndRequested: () => void this.end(live.id, 'operator', this.#deps.osUser).catch((error: unknown) => this.#warn('Ending from the banner failed', error)),
+          onClosed: () => this.#windowClosed(live),
+        },
+      );
+    } catch (error) {
+      this.#warn('The impersonation window could not be opened', error);
+      return this.#abortOpening(live, 'internal', 'The impersonation window could not be opened.');
+    }
+    live.window = window;
+    if (live.cancel) return this.#cancelOpening(live);
+    if (window.isClosed()) {
+      await this.#end(live, 'window-closed', this.#deps.osUser);
+      throw new AppError({ kind: 'conflict', message: 'The impersonation window was closed before it finished opening.' });
+    }
+
+    live.phase = 'waiting';
+    this.#watchSignIn(live, window);
+    this.#refresh(live);
+    return view(live);
+  }
+
+  /** Revokes the fresh token, records the failure, closes what opened, and throws. */
+  async #abortOpening(live: Live, kind: AppError['kind'], why: string): Promise<never> {
+    live.phase = 'ending';
+    let message: string;
+    try {
+      const used = await this.#revokeUnused(live);
+      message = `${why} The sign-in link was revoked.`;
+      this.#record(live.id, { status: 'failed', endedAt: this.#deps.now(), error: message, ...(used ? { sessionId: used } : {}) });
+    } catch (problem) {
+      // The token may still be usable at Clerk: the entry stays pending, so the next start revokes it.
+      this.#warn('Revoking the sign-in link failed', problem);
+      message = `${why} Revoking the sign-in link at Clerk failed too; Understudy retries at the next start.`;
+      this.#record(live.id, { error: message });
+    }
+    await this.#closeWindow(live);
+    this.#forget(live, message);
+    throw new AppError({ kind, message });
+  }
+
+  async #cancelOpening(live: Live): Promise<never> {
+    const cancel = live.cancel!;
+    await this.#end(live, cancel.reason, cancel.by);
+    throw new AppError({ kind: 'conflict', message: 'The impersonation was ended before its window finished opening.' });
+  }
+
+  // ─── sign-in ────────────────────────────────────────────────────────────────────────────────
+
+  #watchSignIn(live: Live, window: ImpersonationWindow): void {
+    const seen = (change: CookieChange) => {
+      const { cookie } = change;
+      if (change.removed || !SESSION_COOKIE.test(cookie.name) || cookie.value === '' || cookie.value === live.lastSessionToken) return;
+      live.lastSessionToken = cookie.value;
+      const token = cookie.value;
+      live.verifying = live.verifying.then(() => this.#verify(live, token, 1));
+    };
+    live.stopWatching = window.onCookieChanged(seen);
+    // A cookie set before the subscription took effect would otherwise be missed.
+    void window.cookies().then(
+      (cookies) => cookies.forEach((cookie) => seen({ cookie, removed: false })),
+      () => undefined,
+    );
+  }
+
+  async #verify(live: Live, sessionToken: string, attempt: number): Promise<void> {
+    if (live.phase !== 'waiting' && live.phase !== 'signed-in') return;
+    let verified: VerifiedSession;
+    try {
+      verified = await live.gateway.verifySessionToken(sessionToken);
+    } catch (error) {
+      const failure = asAppError(error, 'verify the sign-in');
+      if (live.phase === 'signed-in') {
+        // A refresh we cannot read changes nothing about the session we verified; the next one is checked again.
+        this.#warn('A refreshed session token could not be verified', failure);
+        return;
+      }
+      if ((failure.kind === 'network' || failure.kind === 'rate-limited') && attempt < VERIFY_ATTEMPTS) {
+        this.#after(live, VERIFY_RETRY_MS, () => {
+          live.verifying = live.verifying.then(() => this.#verify(live, sessionToken, attempt + 1));
+        });
+        return;
+      }
+      await this.#end(live, 'verification-failed', SYSTEM_ACTOR, `The sign-in could not be verified: ${failure.message}`);
+      return;
+    }
+    if (live.phase !== 'waiting' && live.phase !== 'signed-in') return;
+
+    const mismatch = this.#mismatch(live, verified);
+    if (mismatch) {
+      await this.#end(live, 'verification-failed', SYSTEM_ACTOR, mismatch);
+      return;
+    }
+    if (live.phase === 'waiting') this.#accept(live, verified);
+  }
+
+  /** Why the verified session is not the one this impersonation should have produced, or null. */
+  #mismatch(live: Live, verified: VerifiedSession): string | null {
+    if (verified.sub !== live.subject.id) return 'The window signed in as a different user than the one being impersonated. It was closed.';
+    const act = verified.act;
+    if (!act || typeof act['sub'] !== 'string') return 'The window signed in to a session that is not an impersonation. It was closed.';
+    for (const [claim, expected] of Object.entries(live.expectedActor)) {
+      if (act[claim] !== expected) return 'The window signed in to an impersonation started by someone or something else. It was closed.';
+    }
+    if (live.sessionId !== null && verified.sid !== live.sessionId) return 'A different session appeared in the window. It was closed.';
+    return null;
+  }
+
+  #accept(live: Live, verified: VerifiedSession): void {
+    const acceptedAt = this.#deps.now();
+    this.#record(live.id, { status: 'accepted', sessionId: verified.sid, acceptedAt });
+    live.phase = 'signed-in';
+    live.sessionId = verified.sid;
+    // The session cap counts from sign-in; the token's lifetime no longer matters.
+    live.sessionExpiresAt = acceptedAt + live.sessionMaxSeconds * 1000;
+    this.#clearTimers(live);
+    this.#at(live, live.sessionExpiresAt, () => void this.#end(live, 'session-cap', SYSTEM_ACTOR));
+    this.#tick(live);
+    this.#refresh(live);
+  }
+
+  /** The banner's countdown, once a second while signed in. */
+  #tick(live: Live): void {
+    this.#after(live, 1000, () => {
+      if (live.phase !== 'signed-in') return;
+      live.window?.updateBanner(this.#banner(live));
+      this.#tick(live);
+    });
+  }
+
+  #windowClosed(live: Live): void {
+    if (live.ending || live.phase === 'ended' || live.phase === 'failed') return;
+    // Closed while opening: `#mintAndOpen` sees it once the host returns.
+    if (live.phase === 'opening') return;
+    void this.#end(live, 'window-closed', this.#deps.osUser).catch((error: unknown) => this.#warn('Ending after the window closed failed', error));
+  }
+
+  // ─── end ────────────────────────────────────────────────────────────────────────────────────
+
+  /** Ends one impersonation of this run. Resolves with its final view (phase `ended`, or `failed` with the reason). */
+  async end(id: string, reason: EndReason, by: string): Promise<ImpersonationView> {
+    const live = this.#live.get(id);
+    if (!live) throw new AppError({ kind: 'not-found', message: 'That impersonation is not open in this Understudy.' });
+    if (live.phase === 'opening' && !live.ending) {
+      live.cancel ??= { reason, by };
+      await live.opened.catch(() => undefined);
+      return view(live);
+    }
+    return this.#end(live, reason, by);
+  }
+
+  /** Ends every impersonation of this run (End all, app quit). */
+  async endAll(reason: EndReason, by: string): Promise<ImpersonationView[]> {
+    const open = [...this.#live.values()].filter((live) => live.phase !== 'ended' && live.phase !== 'failed');
+    return Promise.all(open.map((live) => this.end(live.id, reason, by).catch(() => view(live))));
+  }
+
+  #end(live: Live, reason: EndReason, by: string, error?: string): Promise<ImpersonationView> {
+    live.ending ??= this.#endOnce(live, reason, by, error ?? null);
+    return live.ending;
+  }
+
+  async #endOnce(live: Live, reason: EndReason, by: string, error: string | null): Promise<ImpersonationView> {
+    const { now } = this.#deps;
+    const wasSignedIn = live.phase === 'signed-in';
+    live.phase = 'ending';
+    live.error = error;
+    this.#clearTimers(live);
+    live.stopWatching?.();
+    this.#refresh(live);
+
+    // 1. At Clerk: the session, or the token that has not been used yet.
+    let outcome: { status: 'ended' | 'revoked' | 'expired' | 'failed'; sessionId?: string } | null = null;
+    let clerkProblem: string | null = null;
+    try {
+      if (wasSignedIn && live.sessionId) {
+        await this.#revokeSession(live.gateway, live.sessionId);
+        outcome = { status: 'ended' };
+      } else if (live.tokenId) {
+        const used = await this.#revokeUnused(live);
+        if (used) outcome = { status: reason === 'verification-failed' ? 'failed' : 'ended', sessionId: used };
+        else outcome = { status: reason === 'token-expired' ? 'expired' : reason === 'verification-failed' ? 'failed' : 'revoked' };
+      }
+    } catch (problem) {
+      clerkProblem = asAppError(problem, 'end the session').message;
+      this.#warn('Ending at Clerk failed', problem);
+    }
+
+    // 2. Locally: nothing of the session stays in the partition, and the window goes.
+    await this.#closeWindow(live);
+
+    // 3. The record.
+    const endedAt = now();
+    if (outcome && !clerkProblem) {
+      this.#record(live.id, {
+        status: outcome.status,
+        endedAt,
+        endedBy: { reason, by },
+        error,
+        ...(outcome.sessionId ? { sessionId: outcome.sessionId } : {}),
+      });
+      live.phase = outcome.status === 'failed' || error ? 'failed' : 'ended';
+    } else {
+      // Still live at Clerk (or unknown): the entry stays live so the next recover() retries it.
+      const until = live.sessionExpiresAt ?? live.tokenExpiresAt;
+      live.error = `${error ? `${error} ` : ''}Understudy could not end it at Clerk (${clerkProblem ?? 'nothing to revoke'}); it will retry at the next start, and Clerk ends it by itself at ${new Date(until).toISOString()}.`;
+      this.#record(live.id, { error: live.error });
+      live.phase = 'failed';
+    }
+    this.#refresh(live);
+    this.#after(live, FINISHED_VISIBLE_MS, () => this.#forget(live));
+    return view(live);
+  }
+
+  /**
+   * Revokes the token while it is unused. If Clerk says it can no longer be revoked, it was just
+   * used: the session it created is found and revoked instead. Returns that session's id, if any.
+   */
+  async #revokeUnused(live: Live): Promise<string | null> {
+    if (!live.tokenId) return null;
+    try {
+      await live.gateway.revokeActorToken(live.tokenId);
+      return null;
+    } catch (error) {
+      if (!(error instanceof AppError) || error.kind !== 'conflict') throw error;
+    }
+    const sessions = await this.#sessionsFrom(live.gateway, {
+      subjectId: live.subject.id,
+      operatorUserId: live.operator.userId,
+      from: live.startedAt,
+      to: live.tokenExpiresAt,
+    });
+    for (const session of sessions) await this.#revokeSession(live.gateway, session);
+    return sessions[0] ?? null;
+  }
+
+  async #revokeSession(gateway: ClerkGateway, sessionId: string): Promise<void> {
+    try {
+      await gateway.revokeSession(sessionId);
+    } catch (error) {
+      // Already over at Clerk (revoked, ended, expired) counts as done; anything else is a failure.
+      const session = await gateway.getSession(sessionId).catch(() => null);
+      if (session && session.status !== 'active' && session.status !== 'pending') return;
+      throw error;
+    }
+  }
+
+  /** Active sessions of the subject whose actor is the operator, created while the token could be used. */
+  async #sessionsFrom(gateway: ClerkGateway, match: { subjectId: string; operatorUserId: string; from: number; to: number }): Promise<string[]> {
+    const mine = new Set([...this.#live.values()].map((live) => live.sessionId).filter((id): id is string => id !== null));
+    const sessions = await gateway.listSessions({ userId: match.subjectId, status: 'active' });
+    return sessions
+      .filter(
+        (session) =>
+          session.actor?.['sub'] === match.operatorUserId &&
+          session.createdAt >= match.from - SESSION_MATCH_SLACK_MS &&
+          session.createdAt <= match.to + SESSION_MATCH_SLACK_MS &&
+          !mine.has(session.id),
+      )
+      .map((session) => session.id);
+  }
+
+  async #closeWindow(live: Live): Promise<void> {
+    const window = live.window;
+    if (!window) return;
+    try {
+      await window.clearData();
+    } catch (error) {
+      this.#warn('Clearing the impersonation partition failed', error);
+    }
+    await window.close().catch((error: unknown) => this.#warn('Closing the impersonation window failed', error));
+  }
+
+  // ─── history ────────────────────────────────────────────────────────────────────────────────
+
+  /** `ledger:revokeToken`: revokes an unused token from the history (ending its window if open here). */
+  async revokePendingToken(entryId: string, by: string): Promise<LedgerEntry> {
+    const { ledger } = this.#deps;
+    const live = this.#live.get(entryId);
+    if (live && live.phase !== 'ended' && live.phase !== 'failed') {
+      if (live.phase !== 'waiting' && live.phase !== 'opening') {
+        throw new AppError({ kind: 'conflict', message: 'This sign-in link was already used: end the impersonation instead.' });
+      }
+      await this.end(entryId, 'revoked-token', by);
+      return this.#entry(entryId);
+    }
+    const entry = this.#entry(entryId);
+    if (entry.status !== 'pending' || !entry.actorTokenId) {
+      throw new AppError({ kind: 'conflict', message: `Only an unused sign-in link can be revoked; this one is ${entry.status}.` });
+    }
+    await this.#settleLeftover(entry, 'revoked-token', by);
+    return this.#entry(entryId);
+  }
+
+  /**
+   * At start: entries a previous run left live (it crashed, or could not reach Clerk) are ended.
+   * Pending tokens are revoked (or marked expired), sessions revoked at Clerk, unfinished mints
+   * marked unknown. Entries with a window in this run are left alone.
+   */
+  async recover(): Promise<void> {
+    for (const entry of this.#deps.ledger.live()) {
+      if (this.#live.has(entry.id)) continue;
+      try {
+        await this.#settleLeftover(entry, 'recovery', SYSTEM_ACTOR);
+      } catch (error) {
+        const message = asAppError(error, 'end a leftover impersonation').message;
+        this.#warn('Recovering a leftover impersonation failed', error);
+        this.#record(entry.id, { error: `Could not be ended at the last start: ${message}` });
+      }
+    }
+  }
+
+  async #settleLeftover(entry: LedgerEntry, reason: EndReason, by: string): Promise<void> {
+    const now = this.#deps.now();
+    const endedBy = { reason, by };
+    if (entry.status === 'minting') {
+      this.#record(entry.id, {
+        status: 'unknown',
+        endedBy,
+        error: `Understudy stopped while Clerk was creating the sign-in link; a link may exist without its id being known. It expires by ${new Date(entry.tokenExpiresAt).toISOString()}.`,
+      });
+      return;
+    }
+    const gateway = this.#deps.profiles.gateway(entry.profileId);
+    const match = { subjectId: entry.subject.id, operatorUserId: entry.operator.clerkUserId, from: entry.createdAt, to: entry.tokenExpiresAt };
+
+    if (entry.status === 'pending' && entry.actorTokenId) {
+      let used = false;
+      if (now < entry.tokenExpiresAt) {
+        try {
+          await gateway.revokeActorToken(entry.actorTokenId);
+        } catch (error) {
+          if (!(error instanceof AppError) || error.kind !== 'conflict') throw error;
+          used = true;
+        }
+      } else {
+        used = true; // It may have been used before it expired: look.
+      }
+      const sessions = used ? await this.#sessionsFrom(gateway, match) : [];
+      for (const session of sessions) await this.#revokeSession(gateway, session);
+      if (sessions[0]) this.#record(entry.id, { status: 'ended', sessionId: sessions[0], endedAt: now, endedBy });
+      else this.#record(entry.id, { status: now < entry.tokenExpiresAt ? 'revoked' : 'expired', endedAt: now, endedBy });
+      return;
+    }
+
+    if (entry.status === 'accepted') {
+      const sessions = new Set(await this.#sessionsFrom(gateway, match));
+      if (entry.sessionId) sessions.add(entry.sessionId);
+      for (const session of sessions) await this.#revokeSession(gateway, session);
+      const capped = entry.acceptedAt !== null && now >= entry.acceptedAt + entry.sessionMaxSeconds * 1000;
+      this.#record(entry.id, { status: capped ? 'expired' : 'ended', endedAt: now, endedBy });
+    }
+  }
+
+  // ─── the console's view ─────────────────────────────────────────────────────────────────────
+
+  list(): ImpersonationView[] {
+    return [...this.#live.values()].map(view);
+  }
+
+  onChange(listener: Listener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  focus(id: string): void {
+    const live = this.#live.get(id);
+    if (!live?.window || live.window.isClosed()) throw new AppError({ kind: 'not-found', message: 'That impersonation window is no longer open.' });
+    live.window.focus();
+  }
+
+  /** Lays the open impersonation windows out side by side, oldest first. */
+  arrange(): void {
+    const windows = [...this.#live.values()]
+      .filter((live) => live.window && !live.window.isClosed() && (live.phase === 'waiting' || live.phase === 'signed-in'))
+      .sort((a, b) => a.startedAt - b.startedAt)
+      .map((live) => live.window!);
+    const bounds = gridLayout(windows.length, this.#deps.windowHost.workArea());
+    windows.forEach((window, index) => window.setBounds(bounds[index]!));
+  }
+
+  // ─── helpers ────────────────────────────────────────────────────────────────────────────────
+
+  #profile(id: string): Profile {
+    const profile = this.#deps.profiles.get(id);
+    if (!profile) throw new AppError({ kind: 'not-found', message: 'That instance is no longer configured.' });
+    return profile;
+  }
+
+  #entry(id: string): LedgerEntry {
+    const entry = this.#deps.ledger.get(id);
+    if (!entry) throw new AppError({ kind: 'not-found', message: 'That impersonation is not in the history.' });
+    return entry;
+  }
+
+  #navigationFor(profile: Profile, ticketUrl: string): NavigationPolicy | null {
+    let frontendApiOrigin: string;
+    try {
+      frontendApiOrigin = new URL(ticketUrl).origin;
+    } catch {
+      return null;
+    }
+    return { allowedOrigins: profile.kind === 'sandbox' ? [...(this.#deps.sandboxOrigins ?? [])] : [], frontendApiOrigin };
+  }
+
+  #banner(live: Live) {
+    return bannerText(
+      {
+        subject: live.subject,
+        operator: { userId: live.operator.userId, name: live.operator.name || null },
+        instance: { name: live.profile.name, production: live.profile.production },
+        readOnly: live.readOnly,
+        phase: live.phase,
+        sessionExpiresAt: live.sessionExpiresAt,
+        error: live.error,
+      },
+      this.#deps.now(),
+    );
+  }
+
+  /** After a phase change: the banner and the console see it. */
+  #refresh(live: Live): void {
+    if (live.window && !live.window.isClosed()) live.window.updateBanner(this.#banner(live));
+    this.#emit();
+  }
+
+  #record(id: string, patch: LedgerPatch): void {
+    try {
+      this.#deps.ledger.update(id, patch);
+    } catch (error) {
+      this.#warn('Recording in the impersonation history failed', error);
+    }
+  }
+
+  /** Runs `callback` once the injected clock reaches `time` (re-arming if the timer fired early). */
+  #at(live: Live, time: number, callback: () => void): void {
+    const arm = () =>
+      this.#after(live, Math.max(0, time - this.#deps.now()), () => {
+        if (this.#deps.now() < time) arm();
+        else callback();
+      });
+    arm();
+  }
+
+  #after(live: Live, ms: number, callback: () => void): void {
+    const handle = this.#scheduler.setTimer(() => {
+      live.timers.delete(handle);
+      callback();
+    }, ms);
+    live.timers.add(handle);
+  }
+
+  #clearTimers(live: Live): void {
+    for (const handle of live.timers) this.#scheduler.clearTimer(handle);
+    live.timers.clear();
+  }
+
+  /** Drops it from the list; with `failure`, it failed before it could be listed as finished. */
+  #forget(live: Live, failure?: string): void {
+    if (failure !== undefined) {
+      live.phase = 'failed';
+      live.error = failure;
+    }
+    this.#clearTimers(live);
+    live.stopWatching?.();
+    if (this.#live.get(live.id) === live) this.#live.delete(live.id);
+    this.#emit();
+  }
+
+  #emit(): void {
+    const views = this.list();
+    for (const listener of this.#listeners) {
+      try {
+        listener(views);
+      } catch {
+        // A listener's failure must not stop an impersonation from ending.
+      }
+    }
+  }
+
+  #warn(message: string, error: unknown): void {
+    this.#deps.log?.warn(message, error instanceof AppError ? { kind: error.kind, message: error.message } : error instanceof Error ? error.name : undefined);
+  }
+}
+
+function subjectOf(user: ClerkUser): LedgerEntry['subject'] {
+  return { id: user.id, name: user.name, email: user.primaryEmail };
+}
+
+function view(live: Live): ImpersonationView {
+  return {
+    id: live.id,
+    profileId: live.profile.id,
+    profileName: live.profile.name,
+    production: live.profile.production,
+    subject: { ...live.subject },
+    operatorUserId: live.operator.userId,
+    phase: live.phase,
+    readOnly: live.readOnly,
+    startedAt: live.startedAt,
+    tokenExpiresAt: live.tokenExpiresAt,
+    sessionExpiresAt: live.sessionExpiresAt,
+    sessionId: live.sessionId,
+    error: live.error,
+  };
+}
+
+function asAppError(error: unknown, what: string): AppError {
+  if (error instanceof AppError) return error;
+  return new AppError({ kind: 'internal', message: `Understudy failed to ${what}.` }, { cause: error });
+}

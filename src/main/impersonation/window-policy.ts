@@ -1,0 +1,118 @@
+// Every rule an impersonation window follows, as pure functions: the customer page is untrusted
+// web content, so everything is denied unless a rule here allows it. The Electron adapter and the
+// test adapter only apply these decisions.
+import type { NavigationPolicy } from './window-host.ts';
+
+/**
+ * webPreferences of the customer page. There is deliberately no `preload` key: the page gets no
+ * bridge of any kind into Understudy. The partition is the fresh in-memory one of this impersonation.
+ */
+export function impersonationWebPreferences(partition: string) {
+  return {
+    partition,
+    sandbox: true,
+    contextIsolation: true,
+    nodeIntegration: false,
+    nodeIntegrationInWorker: false,
+    nodeIntegrationInSubFrames: false,
+    webSecurity: true,
+    allowRunningInsecureContent: false,
+    webviewTag: false,
+    experimentalFeatures: false,
+    enableWebSQL: false,
+    plugins: false,
+    navigateOnDragDrop: false,
+    spellcheck: false,
+    safeDialogs: true,
+    // The impersonated session should live in this window only; DevTools would put its cookies and
+    // tokens one click away from being copied out. Ending revokes them anyway, this narrows the window.
+    devTools: false,
+  } as const;
+}
+
+/** Same-document placeholders a page may create (blank pop-ups, `srcdoc` frames): no content of their own. */
+const PLACEHOLDERS = new Set(['about:blank', 'about:srcdoc']);
+
+function originOf(url: string): string | null {
+  try {
+    const parsed = new URL(url);
+    return parsed.origin === 'null' ? null : parsed.origin;
+  } catch {
+    return null;
+  }
+}
+
+function isAllowedHttpUrl(parsed: URL, policy: NavigationPolicy): boolean {
+  // `https://app.example.com@evil.test/` reads like the app but goes to evil.test: never.
+  if (parsed.username !== '' || parsed.password !== '') return false;
+  if (parsed.hostname === '') return false;
+  if (parsed.protocol === 'https:') return true;
+  if (parsed.protocol !== 'http:') return false;
+  return policy.allowedOrigins.some((allowed) => originOf(allowed) === parsed.origin);
+}
+
+/**
+ * Where a frame of the customer page may navigate: any https URL (the customer app, Clerk, an
+ * identity provider), plus the exact origins the policy lists (the sandbox's loopback http origins).
+ * Refused: javascript:, data:, file:, chrome:, devtools:, any other scheme, blob: URLs of an origin
+ * that would itself be refused, and URLs carrying credentials (`user:pass@host`).
+ */
+export function isNavigationAllowed(url: string, policy: NavigationPolicy): boolean {
+  if (PLACEHOLDERS.has(url)) return true;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  if (parsed.protocol === 'blob:') {
+    try {
+      return isAllowedHttpUrl(new URL(parsed.pathname), policy);
+    } catch {
+      return false;
+    }
+  }
+  return isAllowedHttpUrl(parsed, policy);
+}
+
+/**
+ * Pop-ups (`window.open`, `target=_blank`) open only where navigation is allowed, and then in the
+ * SAME partition, as a child of the impersonation window (an identity provider's pop-up must see
+ * the same cookies). Never in the console's session, never in the operator's own browser.
+ */
+export function windowOpenDecision(url: string, policy: NavigationPolicy): { action: 'deny' } | { action: 'allow-same-partition' } {
+  return isNavigationAllowed(url, policy) ? { action: 'allow-same-partition' } : { action: 'deny' };
+}
+
+/**
+ * Permissions are all refused, known or not. Why for the ones that might look harmless:
+ * - media, camera, microphone, display-capture, geolocation, notifications, midi, hid, serial, usb,
+ *   bluetooth, idle-detection: the page would reach the operator's devices, desktop or whereabouts,
+ *   not the customer's;
+ * - clipboard-read / clipboard-sanitized-write: the page could read the operator's clipboard or
+ *   plant text in it (copying with the keyboard still works; it needs no permission);
+ * - fullscreen, pointerLock, keyboardLock: the page could cover or outlast the banner that says
+ *   whose session this is; the banner must always stay visible;
+ * - openExternal, storage-access, persistent-storage, window-management: nothing leaves the partition.
+ */
+export function permissionDecision(_permission: string, _details?: unknown): false {
+  return false;
+}
+
+/** Nothing from an impersonated session is saved onto the operator's machine. */
+export function downloadDecision(): 'cancel' {
+  return 'cancel';
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Read-only mode, best effort: requests that could change data (any method but GET, HEAD and
+ * OPTIONS) are blocked, except to Clerk's Frontend API, which needs POSTs to keep the session
+ * fresh. An app that changes data on a GET, or over a WebSocket, is not stopped by this.
+ */
+export function readOnlyRequestDecision(method: string, url: string, policy: NavigationPolicy): 'allow' | 'block' {
+  if (SAFE_METHODS.has(method.toUpperCase())) return 'allow';
+  const origin = originOf(url);
+  return origin !== null && origin === originOf(policy.frontendApiOrigin) ? 'allow' : 'block';
+}

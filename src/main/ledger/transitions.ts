@@ -1,0 +1,18 @@
+// The life of a ledger entry. `unknown` is an ambiguous mint: a token may exist at Clerk without
+// its id being known, so it can only be closed (once it has surely expired, or was dealt with).
+import type { LedgerStatus } from '../../shared/domain.ts';
+
+export const TRANSITIONS: Readonly<Record<LedgerStatus, readonly LedgerStatus[]>> = {
+  minting: ['pending', 'failed', 'unknown'],
+  pending: ['accepted', 'revoked', 'expired', 'failed', 'ended'],
+  accepted: ['ended', 'expired'],
+  unknown: ['expired', 'revoked', 'ended'],
+  ended: [],
+  revoked: [],
+  expired: [],
+  failed: [],
+};
+
+export function canMove(from: LedgerStatus, to: LedgerStatus): boolean {
+  return TRANSITIONS[from].includes(to);
+}

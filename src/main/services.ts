@@ -1,0 +1,193 @@
+// Builds every main-process service from its ports and maps the IPC contract onto them.
+// Plain Node: the Electron entry (index.ts) and the browser test harness both call this with
+// their own adapters, so what the tests exercise is exactly what the app runs.
+import type { Events, EventName } from '../shared/contract.ts';
+import type { AppState } from '../shared/domain.ts';
+import { AppError } from '../shared/errors.ts';
+import type { AvatarProxy } from './clerk/avatar-proxy.ts';
+import type { ClerkUser, GatewayFactory } from './clerk/gateway.ts';
+import { createClerkBackendGateway } from './clerk/clerk-backend-gateway.ts';
+import type { Keychain } from './credentials/keychain.ts';
+import { ProfileService } from './credentials/profile-service.ts';
+import type { WindowHost } from './impersonation/window-host.ts';
+import { Orchestrator } from './impersonation/orchestrator.ts';
+import type { Handlers } from './ipc/register.ts';
+import { toCsv, toJson } from './ledger/export.ts';
+import { Ledger } from './ledger/ledger.ts';
+import type { Logger } from './log.ts';
+import { defaultPolicy, protectionOf } from './policy/policy.ts';
+import type { DocumentStoreFactory } from './storage/document-store.ts';
+
+export interface ServiceDeps {
+  keychain: Keychain;
+  documents: DocumentStoreFactory;
+  windowHost: WindowHost;
+  /** Asks where to save (OS dialog in the app) and writes; null when the operator cancels. */
+  saveFile(suggestedName: string, content: string): Promise<string | null>;
+  emit<E extends EventName>(event: E, payload: Events[E]): void;
+  osUser: string;
+  log: Logger;
+  now?: () => number;
+  /** Backend API for profiles added by key: https://api.clerk.com, or the sandbox in tests. */
+  defaultApiUrl: string;
+  gatewayFactory?: GatewayFactory;
+  /** Serves user avatars on the console origin (the console CSP allows no remote image). */
+  avatars: AvatarProxy;
+  /** The built-in demo instance, when running. Its origins are loopback http, allowed for navigation. */
+  sandbox?: { secretKey: string; apiUrl: string; origins: string[] } | null;
+}
+
+export interface MainServices {
+  handlers: Handlers;
+  profiles: ProfileService;
+  ledger: Ledger;
+  orchestrator: Orchestrator;
+  /** Ends leftovers from a crashed run; call once after start. */
+  recover(): Promise<void>;
+  /** Ends every live impersonation (app quit). */
+  shutdown(): Promise<void>;
+}
+
+export async function createServices(deps: ServiceDeps): Promise<MainServices> {
+  const now = deps.now ?? Date.now;
+  const notices: string[] = [];
+
+  const profiles = new ProfileService({
+    keychain: deps.keychain,
+    settings: deps.documents('settings'),
+    gatewayFactory: deps.gatewayFactory ?? createClerkBackendGateway,
+    defaultApiUrl: deps.defaultApiUrl,
+    defaultPolicy,
+    sandbox: deps.sandbox ? { secretKey: deps.sandbox.secretKey, apiUrl: deps.sandbox.apiUrl } : undefined,
+  });
+  const profileNotice = await profiles.load();
+  if (profileNotice) notices.push(...[profileNotice].flat());
+
+  const { ledger, notice: ledgerNotice } = Ledger.open(deps.documents, { now });
+  if (ledgerNotice) notices.push(ledgerNotice);
+
+  const profileOf = (profileId: string) => {
+    const profile = profiles.get(profileId);
+    if (!profile) throw new AppError({ kind: 'not-found', message: 'That instance is no longer configured.' });
+    return profile;
+  };
+
+  if (deps.sandbox) deps.avatars.allowHttpOrigins(deps.sandbox.origins);
+  /** What the console may show of a user: avatar through main, protection computed by policy. */
+  const forConsole = (profileId: string, user: ClerkUser) => {
+    const profile = profileOf(profileId);
+    return { ...user, imageUrl: deps.avatars.path(user.imageUrl), protection: protectionOf(user, profile.policy, profile.operator?.userId) };
+  };
+
+  const orchestrator = new Orchestrator({
+    profiles,
+    ledger,
+    windowHost: deps.windowHost,
+    now,
+    osUser: deps.osUser,
+    sandboxOrigins: deps.sandbox?.origins ?? [],
+    log: deps.log,
+  });
+
+  const state = (): AppState => ({
+    profiles: profiles.list(),
+    activeProfileId: profiles.activeId(),
+    notices: [...notices],
+    osUser: deps.osUser,
+  });
+  const changed = () => deps.emit('app:changed', state());
+
+  orchestrator.onChange((list) => deps.emit('impersonation:changed', list));
+  ledger.onChange(() => deps.emit('ledger:changed', null));
+
+  const handlers: Handlers = {
+    'app:getState': () => state(),
+    'app:dismissNotice': ({ index }) => {
+      notices.splice(index, 1);
+      return state();
+    },
+
+    'profiles:add': async ({ name, secretKey }) => {
+      const profile = await profiles.add(name, secretKey);
+      changed();
+      return profile;
+    },
+    'profiles:rename': async ({ profileId, name }) => {
+      const profile = await profiles.rename(profileId, name);
+      changed();
+      return profile;
+    },
+    'profiles:remove': async ({ profileId }) => {
+      await profiles.remove(profileId);
+      changed();
+      return state();
+    },
+    'profiles:select': async ({ profileId }) => {
+      await profiles.select(profileId);
+      changed();
+      return state();
+    },
+    'profiles:setOperator': async ({ profileId, userId }) => {
+      const user = await profiles.gateway(profileId).getUser(userId);
+      const profile = await profiles.setOperator(profileId, { userId: user.id, name: user.name });
+      changed();
+      return profile;
+    },
+    'profiles:setPolicy': async ({ profileId, policy }) => {
+      const profile = await profiles.setPolicy(profileId, policy);
+      changed();
+      return profile;
+    },
+
+    'users:search': async ({ profileId, query, limit, offset }) => {
+      profileOf(profileId);
+      const page = await profiles.gateway(profileId).searchUsers({ query, limit, offset });
+      return { users: page.users.map((user) => summary(forConsole(profileId, user))), totalCount: page.totalCount, offset, limit };
+    },
+    'users:get': async ({ profileId, userId }) => {
+      profileOf(profileId);
+      return forConsole(profileId, await profiles.gateway(profileId).getUser(userId));
+    },
+    'users:sessions': ({ profileId, userId }) => profiles.gateway(profileId).listSessions({ userId }),
+
+    'impersonation:start': (request) => orchestrator.start(request),
+    'impersonation:list': () => orchestrator.list(),
+    'impersonation:focus': ({ id }) => {
+      orchestrator.focus(id);
+      return null;
+    },
+    'impersonation:end': ({ id }) => orchestrator.end(id, 'operator', deps.osUser),
+    'impersonation:endAll': () => orchestrator.endAll('end-all', deps.osUser),
+    'impersonation:arrange': () => {
+      orchestrator.arrange();
+      return null;
+    },
+
+    'ledger:query': ({ filter }) => ledger.query(filter),
+    'ledger:revokeToken': ({ entryId }) => orchestrator.revokePendingToken(entryId, deps.osUser),
+    'ledger:export': async ({ format, filter }) => {
+      const entries = ledger.query(filter);
+      const content = format === 'csv' ? toCsv(entries) : toJson(entries);
+      const stamp = new Date(now()).toISOString().slice(0, 10);
+      const path = await deps.saveFile(`understudy-history-${stamp}.${format}`, content);
+      return { path, count: entries.length };
+    },
+  };
+
+  return {
+    handlers,
+    profiles,
+    ledger,
+    orchestrator,
+    recover: () => orchestrator.recover(),
+    shutdown: async () => {
+      await orchestrator.endAll('app-quit', deps.osUser);
+    },
+  };
+}
+
+/** The search list carries no emails beyond the primary one, no phone numbers, no metadata. */
+function summary<T extends { emails?: unknown; phoneNumbers?: unknown; publicMetadata?: unknown; lastActiveAt?: unknown }>(user: T) {
+  const { emails: _emails, phoneNumbers: _phones, publicMetadata: _metadata, lastActiveAt: _active, ...rest } = user;
+  return rest;
+}

@@ -1,0 +1,89 @@
+// Shared test helpers: a Clerk client for a sandbox, a hand-rolled cookie jar that follows redirects
+// one hop at a time (as a browser would), and small readers for the customer app's HTML.
+import { createClerkClient } from '@clerk/backend';
+import type { Sandbox } from '../../src/sandbox/index.ts';
+import { validateResponse } from './openapi.ts';
+
+export function clerkFor(sandbox: Pick<Sandbox, 'secretKey' | 'apiUrl'>, secretKey = sandbox.secretKey) {
+  return createClerkClient({ secretKey, apiUrl: sandbox.apiUrl, telemetry: { disabled: true } });
+}
+
+/** Cookies by name. Browsers scope cookies by host, not port, so one jar serves all three listeners. */
+export class CookieJar {
+  readonly cookies = new Map<string, string>();
+
+  store(response: Response): void {
+    for (const line of response.headers.getSetCookie()) {
+      const [pair = '', ...attributes] = line.split(';');
+      const at = pair.indexOf('=');
+      const name = pair.slice(0, at).trim();
+      const value = decodeURIComponent(pair.slice(at + 1).trim());
+      const expired = attributes.some((attribute) => /^\s*max-age=0\s*$/i.test(attribute));
+      if (expired || value === '') this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+  }
+
+  header(): string {
+    return [...this.cookies].map(([name, value]) => `${name}=${encodeURIComponent(value)}`).join('; ');
+  }
+}
+
+/** An actor token's URL; the SDK types it as optional because only creation returns it. */
+export function ticketUrl(token: { url: string | null | undefined }): string {
+  if (!token.url) throw new Error('The actor token has no url');
+  return token.url;
+}
+
+export interface Visit {
+  status: number;
+  url: string;
+  html: string;
+  /** Every URL requested, in order, with its status. */
+  hops: { url: string; status: number }[];
+}
+
+/** GETs `url` and follows redirects manually, carrying cookies. */
+export async function visit(url: string, jar: CookieJar, method = 'GET', body?: string): Promise<Visit> {
+  const hops: Visit['hops'] = [];
+  let current = url;
+  let init: RequestInit = { method, redirect: 'manual', ...(body === undefined ? {} : { body, headers: { 'content-type': 'application/x-www-form-urlencoded' } }) };
+  for (let hop = 0; hop < 10; hop++) {
+    const response = await fetch(current, { ...init, headers: { ...(init.headers as Record<string, string> | undefined), cookie: jar.header() } });
+    jar.store(response);
+    hops.push({ url: current, status: response.status });
+    const location = response.headers.get('location');
+    if (response.status >= 300 && response.status < 400 && location) {
+      await response.arrayBuffer();
+      current = new URL(location, current).href;
+      init = { method: 'GET', redirect: 'manual' };
+      continue;
+    }
+    return { status: response.status, url: current, html: await response.text(), hops };
+  }
+  throw new Error(`Too many redirects from ${url}`);
+}
+
+const ENTITIES: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'" };
+
+/** Text of the first element carrying `data-testid="id"` (no nested markup expected), or null. */
+export function testIdText(html: string, id: string): string | null {
+  const match = new RegExp(`data-testid="${id}"[^>]*>([^<]*)<`).exec(html);
+  return match ? (match[1] as string).replace(/&(amp|lt|gt|quot|#39);/g, (entity) => ENTITIES[entity] as string).trim() : null;
+}
+
+export function hasTestId(html: string, id: string): boolean {
+  return html.includes(`data-testid="${id}"`);
+}
+
+/** Validates every recorded Backend API response (needs `recordBodies: true`); returns how many. */
+export function validateRecordedResponses(sandbox: Sandbox): number {
+  let checked = 0;
+  for (const record of sandbox.requests) {
+    if (!record.route || record.status === 0 || record.responseBody === undefined) continue;
+    const [method, path] = record.route.split(' ') as [string, string];
+    validateResponse(method, path, record.status, record.responseBody, { paginated: record.query.paginated === 'true' });
+    checked++;
+  }
+  return checked;
+}

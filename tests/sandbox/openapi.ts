@@ -1,0 +1,113 @@
+// Validates responses against Clerk's Backend API OpenAPI spec (the contract) with ajv: the spec's
+// own response schemas for the operation and status, compiled by JSON pointer into the spec
+// document so its `$ref`s resolve. OpenAPI 3.0's `nullable` is turned into JSON Schema's null type
+// first. Reusable by any suite: `validateResponse('GET', '/users', 200, body)` throws when invalid.
+import { readFileSync } from 'node:fs';
+import { Ajv, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import { parse } from 'yaml';
+
+export const BAPI_SPEC_PATH = '/work/shared/clerk/bapi/2026-05-12.yml';
+const SPEC_ID = 'clerk-bapi';
+
+type Node = Record<string, unknown>;
+
+/** OpenAPI 3.0 `nullable: true` → JSON Schema: null is allowed in addition to the schema. */
+function convertNullable(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(convertNullable);
+  if (!node || typeof node !== 'object') return node;
+  const out: Node = {};
+  for (const [key, value] of Object.entries(node as Node)) out[key] = convertNullable(value);
+  if (out.nullable === true) {
+    delete out.nullable;
+    return { anyOf: [{ type: 'null' }, out] };
+  }
+  return out;
+}
+
+let cached: { spec: Node; ajv: Ajv; validators: Map<string, ValidateFunction> } | null = null;
+
+function load() {
+  if (cached) return cached;
+  const spec = convertNullable(parse(readFileSync(BAPI_SPEC_PATH, 'utf8'))) as Node;
+  // strict: false lets ajv ignore OpenAPI-only keywords (discriminator, example, x-…); formats stay checked.
+  const ajv = new Ajv({ strict: false, allErrors: true, logger: false });
+  addFormats.default(ajv);
+  ajv.addSchema(spec, SPEC_ID);
+  cached = { spec, ajv, validators: new Map() };
+  return cached;
+}
+
+const escapePointer = (segment: string): string => segment.replaceAll('~', '~0').replaceAll('/', '~1');
+
+function resolveLocal(spec: Node, ref: string): { node: Node; pointer: string } {
+  const pointer = ref.slice(1);
+  let node: unknown = spec;
+  for (const segment of pointer.split('/').slice(1)) node = (node as Node)[segment.replaceAll('~1', '/').replaceAll('~0', '~')];
+  return { node: node as Node, pointer };
+}
+
+/**
+ * JSON pointer of the spec's schema for a response; statuses the operation does not list fall back
+ * to `default`, then (for errors) to ClerkErrors, the envelope every Clerk error uses. Returns
+ * `documented: false` in that last case so callers can tell.
+ */
+export function responseSchemaPointer(method: string, pathTemplate: string, status: number): { pointer: string; documented: boolean } {
+  const { spec } = load();
+  const paths = spec.paths as Node;
+  const operation = (paths[pathTemplate] as Node | undefined)?.[method.toLowerCase()] as Node | undefined;
+  if (!operation) throw new Error(`The spec has no operation ${method} ${pathTemplate}`);
+  const responses = operation.responses as Node;
+  const key = String(status) in responses ? String(status) : 'default' in responses ? 'default' : null;
+  if (key === null) {
+    if (status >= 400) return { pointer: '/components/schemas/ClerkErrors', documented: false };
+    throw new Error(`${method} ${pathTemplate} does not document status ${status}`);
+  }
+  let response = responses[key] as Node;
+  let pointer = `/paths/${escapePointer(pathTemplate)}/${method.toLowerCase()}/responses/${key}`;
+  if (typeof response.$ref === 'string') ({ node: response, pointer } = resolveLocal(spec, response.$ref));
+  if (!(response.content as Node | undefined)?.['application/json']) throw new Error(`${method} ${pathTemplate} ${status} has no JSON body in the spec`);
+  return { pointer: `${pointer}/content/application~1json/schema`, documented: true };
+}
+
+function validatorFor(pointer: string, paginated: boolean): ValidateFunction {
+  const { ajv, validators } = load();
+  const cacheKey = `${pointer}|${paginated}`;
+  let validate = validators.get(cacheKey);
+  if (!validate) {
+    const ref = { $ref: `${SPEC_ID}#${pointer}` };
+    // `paginated=true` (the Paginated parameter) wraps the documented list in `{ data, total_count }`.
+    const schema = paginated
+      ? { type: 'object', additionalProperties: false, required: ['data', 'total_count'], properties: { data: ref, total_count: { type: 'integer' } } }
+      : ref;
+    validate = ajv.compile(schema);
+    validators.set(cacheKey, validate);
+  }
+  return validate;
+}
+
+export interface ValidationResult {
+  valid: boolean;
+  /** False when the spec does not list this error status and ClerkErrors was used. */
+  documented: boolean;
+  errors: string;
+}
+
+export function checkResponse(method: string, pathTemplate: string, status: number, body: unknown, options: { paginated?: boolean } = {}): ValidationResult {
+  const { pointer, documented } = responseSchemaPointer(method, pathTemplate, status);
+  const validate = validatorFor(pointer, options.paginated ?? false);
+  const valid = validate(body) as boolean;
+  return { valid, documented, errors: valid ? '' : load().ajv.errorsText(validate.errors, { separator: '\n' }) };
+}
+
+/** Throws with ajv's messages when `body` does not match the spec for this operation and status. */
+export function validateResponse(method: string, pathTemplate: string, status: number, body: unknown, options: { paginated?: boolean } = {}): void {
+  const result = checkResponse(method, pathTemplate, status, body, options);
+  if (!result.valid) throw new Error(`${method} ${pathTemplate} ${status} does not match the OpenAPI schema:\n${result.errors}`);
+}
+
+/** Validates against a named component schema, e.g. `validateComponent('ClerkErrors', body)`. */
+export function validateComponent(name: string, body: unknown): void {
+  const validate = validatorFor(`/components/schemas/${escapePointer(name)}`, false);
+  if (!validate(body)) throw new Error(`Body does not match ${name}:\n${load().ajv.errorsText(validate.errors, { separator: '\n' })}`);
+}

@@ -1,0 +1,371 @@
+// The Electron window host cannot run here (no Electron binary), so its wiring is checked against a
+// recording stand-in of the few Electron APIs it uses: everything hardened before the first load,
+// no preload, the impersonation's own session, every rule applied, the banner's End reaching main.
+import { EventEmitter } from 'node:events';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { BannerContent, WindowEvents, WindowSpec } from '../../src/main/impersonation/window-host.ts';
+import { newPartitionName } from '../../src/main/impersonation/partition.ts';
+
+const fake = vi.hoisted(() => {
+  const calls: string[] = [];
+  const sessions = new Map<string, unknown>();
+  return { calls, sessions, views: [] as unknown[], windows: [] as unknown[], failTicketLoad: false };
+});
+
+vi.mock('electron', async () => {
+  const { EventEmitter: Emitter } = await import('node:events');
+  const { calls, sessions, views, windows } = fake;
+  const state = fake;
+
+  class FakeCookies extends Emitter {
+    jar = [{ name: '__client', value: 'c', domain: '127.0.0.1', path: '/', secure: false, httpOnly: true }];
+    async get() {
+      return this.jar;
+    }
+  }
+  class FakeSession extends Emitter {
+    readonly name: string;
+    readonly cookies = new FakeCookies();
+    permissionRequest: ((...args: unknown[]) => void) | null = null;
+    permissionCheck: ((...args: unknown[]) => boolean) | null = null;
+    deviceCheck: ((...args: unknown[]) => boolean) | null = null;
+    beforeRequest: ((details: { url: string; method: string; resourceType: string }, callback: (r: { cancel: boolean }) => void) => void) | null = null;
+    cleared: string[] = [];
+    readonly webRequest = {
+      onBeforeRequest: (listener: FakeSession['beforeRequest']) => {
+        calls.push(`webRequest ${this.name}`);
+        this.beforeRequest = listener;
+      },
+    };
+    constructor(name: string) {
+      super();
+      this.name = name;
+    }
+    setPermissionRequestHandler(handler: FakeSession['permissionRequest']) {
+      calls.push(`permissionRequest ${this.name}`);
+      this.permissionRequest = handler;
+    }
+    setPermissionCheckHandler(handler: FakeSession['permissionCheck']) {
+      calls.push(`permissionCheck ${this.name}`);
+      this.permissionCheck = handler;
+    }
+    setDevicePermissionHandler(handler: FakeSession['deviceCheck']) {
+      calls.push(`deviceCheck ${this.name}`);
+      this.deviceCheck = handler;
+    }
+    setBluetoothPairingHandler() {}
+    setSpellCheckerEnabled() {}
+    override on(event: string, listener: (...args: unknown[]) => void) {
+      calls.push(`session.on ${event} ${this.name}`);
+      return super.on(event, listener);
+    }
+    async clearData() {
+      this.cleared.push('clearData');
+    }
+    async clearStorageData() {
+      this.cleared.push('clearStorageData');
+    }
+    async clearCache() {
+      this.cleared.push('clearCache');
+    }
+    async clearAuthCache() {
+      this.cleared.push('clearAuthCache');
+    }
+  }
+  class FakeWebContents extends Emitter {
+    destroyed = false;
+    url = '';
+    scripts: string[] = [];
+    openHandler: ((details: { url: string }) => unknown) | null = null;
+    endClick: (() => void) | null = null;
+    async loadURL(url: string) {
+      calls.push(`loadURL ${url.startsWith('data:') ? 'banner' : url}`);
+      this.url = url;
+      if (state.failTicketLoad && !url.startsWith('data:')) {
+        // Electron's own error text names the URL, ticket included.
+        throw Object.assign(new Error(`ERR_NAME_NOT_RESOLVED (-105) loading '${url}'`), { code: 'ERR_NAME_NOT_RESOLVED' });
+      }
+      setImmediate(() => this.emit('did-finish-load'));
+    }
+    async executeJavaScript(code: string) {
+      this.scripts.push(code);
+      if (code === 'window.understudyBanner.nextEnd()') return new Promise((resolve) => (this.endClick = () => resolve(true)));
+      return true;
+    }
+    setWindowOpenHandler(handler: FakeWebContents['openHandler']) {
+      this.openHandler = handler;
+    }
+    isDestroyed() {
+      return this.destroyed;
+    }
+    close() {
+      this.destroyed = true;
+    }
+  }
+  class WebContentsView {
+    readonly webContents = new FakeWebContents();
+    readonly webPreferences: Record<string, unknown>;
+    bounds: unknown = null;
+    constructor(options: { webPreferences: Record<string, unknown> }) {
+      this.webPreferences = options.webPreferences;
+      views.push(this);
+    }
+    setBounds(bounds: unknown) {
+      this.bounds = bounds;
+    }
+  }
+  class BaseWindow extends Emitter {
+    readonly options: Record<string, unknown>;
+    destroyed = false;
+    shown = 0;
+    bounds: unknown = null;
+    readonly contentView = { addChildView: () => undefined };
+    constructor(options: Record<string, unknown>) {
+      super();
+      this.options = options;
+      windows.push(this);
+    }
+    getContentBounds() {
+      return { x: 0, y: 0, width: 1280, height: 860 };
+    }
+    close() {
+      this.destroy();
+    }
+    destroy() {
+      if (this.destroyed) return;
+      this.destroyed = true;
+      this.emit('closed');
+    }
+    isDestroyed() {
+      return this.destroyed;
+    }
+    isMinimized() {
+      return false;
+    }
+    restore() {}
+    show() {
+      this.shown += 1;
+    }
+    focus() {}
+    setBounds(bounds: unknown) {
+      this.bounds = bounds;
+    }
+  }
+  const session = {
+    fromPartition(name: string, options: unknown) {
+      calls.push(`fromPartition ${name} ${JSON.stringify(options)}`);
+      if (!sessions.has(name)) sessions.set(name, new FakeSession(name));
+      return sessions.get(name);
+    },
+  };
+  const screen = { getPrimaryDisplay: () => ({ workArea: { x: 0, y: 25, width: 1920, height: 1055 } }) };
+  return { default: { BaseWindow, WebContentsView, session, screen }, BaseWindow, WebContentsView, session, screen };
+});
+
+const { createElectronWindowHost } = await import('../../src/main/electron/window-host.ts');
+
+interface Session {
+  name: string;
+  cookies: EventEmitter & { jar: unknown[] };
+  permissionRequest: (contents: unknown, permission: string, callback: (granted: boolean) => void, details: unknown) => void;
+  permissionCheck: (contents: unknown, permission: string, origin: string, details: unknown) => boolean;
+  deviceCheck: (details: unknown) => boolean;
+  beforeRequest: (details: { url: string; method: string; resourceType: string }, callback: (r: { cancel: boolean }) => void) => void;
+  cleared: string[];
+  emit(event: string, ...args: unknown[]): boolean;
+}
+interface Contents extends EventEmitter {
+  destroyed: boolean;
+  scripts: string[];
+  openHandler: (details: { url: string }) => { action: string; overrideBrowserWindowOptions?: { webPreferences: Record<string, unknown> } };
+  endClick: (() => void) | null;
+}
+interface View {
+  webContents: Contents;
+  webPreferences: Record<string, unknown>;
+}
+interface Window extends EventEmitter {
+  destroyed: boolean;
+  bounds: unknown;
+  close(): void;
+}
+
+const banner: BannerContent = { headline: 'Impersonating Ada', detail: 'as Grace', timeLeft: null, status: 'Signing in…', production: false, error: null, canEnd: true };
+const log = { info: vi.fn(), warn: vi.fn(), error: vi.fn() };
+
+function spec(overrides: Partial<WindowSpec> = {}): WindowSpec {
+  return {
+    impersonationId: 'imp-1',
+    partition: newPartitionName(),
+    ticketUrl: 'https://clerk.acme.test/v1/tickets/accept?ticket=secret',
+    navigation: { allowedOrigins: [], frontendApiOrigin: 'https://clerk.acme.test' },
+    readOnly: true,
+    title: 'Impersonating Ada — Acme',
+    banner,
+    ...overrides,
+  };
+}
+
+let events: WindowEvents & { ended: number; closed: number };
+
+beforeEach(() => {
+  fake.calls.length = 0;
+  fake.views.length = 0;
+  fake.windows.length = 0;
+  events = {
+    ended: 0,
+    closed: 0,
+    onEndRequested() {
+      this.ended += 1;
+    },
+    onClosed() {
+      this.closed += 1;
+    },
+  };
+});
+
+async function open(overrides: Partial<WindowSpec> = {}) {
+  const s = spec(overrides);
+  const window = await createElectronWindowHost({ log }).open(s, events);
+  const [bannerView, pageView] = fake.views as [View, View];
+  const session = fake.sessions.get(s.partition) as Session;
+  return { s, window, bannerView, pageView, session, base: fake.windows[0] as Window };
+}
+
+describe('Electron window host', () => {
+  it('hardens the fresh in-memory session before anything loads, and loads the banner before the ticket', async () => {
+    const { s } = await open();
+    const calls = fake.calls.filter((call) => !call.includes('understudy-banner'));
+    expect(calls[0]).toBe(`fromPartition ${s.partition} {"cache":false}`);
+    const firstLoad = calls.findIndex((call) => call.startsWith('loadURL'));
+    for (const step of ['permissionRequest', 'permissionCheck', 'deviceCheck', 'webRequest', 'session.on will-download']) {
+      const index = calls.findIndex((call) => call.startsWith(step));
+      expect(index, step).toBeGreaterThan(0);
+      expect(index, step).toBeLessThan(firstLoad);
+    }
+    expect(calls.filter((call) => call.startsWith('loadURL'))).toEqual(['loadURL banner', `loadURL ${s.ticketUrl}`]);
+  });
+
+  it('gives the customer page no preload, its own session, and the hardened preferences', async () => {
+    const { pageView, bannerView, session } = await open();
+    expect('preload' in pageView.webPreferences).toBe(false);
+    expect('preload' in bannerView.webPreferences).toBe(false);
+    expect(pageView.webPreferences['session']).toBe(session);
+    expect(pageView.webPreferences).toMatchObject({ sandbox: true, contextIsolation: true, nodeIntegration: false, webSecurity: true, devTools: false });
+    expect(bannerView.webPreferences['session']).not.toBe(session);
+  });
+
+  it('refuses every permission and device', async () => {
+    const { session } = await open();
+    const granted: boolean[] = [];
+    session.permissionRequest(null, 'media', (value) => granted.push(value), {});
+    session.permissionRequest(null, 'notifications', (value) => granted.push(value), {});
+    expect(granted).toEqual([false, false]);
+    expect(session.permissionCheck(null, 'clipboard-read', 'https://app', {})).toBe(false);
+    expect(session.deviceCheck({})).toBe(false);
+  });
+
+  it('cancels downloads', async () => {
+    const { session } = await open();
+    const event = { preventDefault: vi.fn() };
+    const item = { cancel: vi.fn() };
+    session.emit('will-download', event, item);
+    expect(event.preventDefault).toHaveBeenCalled();
+    expect(item.cancel).toHaveBeenCalled();
+  });
+
+  it('blocks disallowed frame navigations and, in read-only mode, writes to the app', async () => {
+    const { session } = await open();
+    const decide = (url: string, method: string, resourceType: string) => {
+      let cancel: boolean | undefined;
+      session.beforeRequest({ url, method, resourceType }, (response) => (cancel = response.cancel));
+      return cancel;
+    };
+    expect(decide('https://app.acme.test/', 'GET', 'mainFrame')).toBe(false);
+    expect(decide('http://evil.test/', 'GET', 'mainFrame')).toBe(true);
+    expect(decide('http://evil.test/frame', 'GET', 'subFrame')).toBe(true);
+    expect(decide('https://app.acme.test/api/orders', 'POST', 'xhr')).toBe(true);
+    expect(decide('https://clerk.acme.test/v1/client/sessions/s/tokens', 'POST', 'xhr')).toBe(false);
+    expect(decide('https://app.acme.test/api/orders', 'GET', 'xhr')).toBe(false);
+  });
+
+  it('guards navigation events and keeps allowed pop-ups in the same session', async () => {
+    const { pageView, session } = await open({ readOnly: false });
+    const navigate = (event: string, url: string) => {
+      const preventDefault = vi.fn();
+      pageView.webContents.emit(event, { url, preventDefault });
+      return preventDefault.mock.calls.length > 0;
+    };
+    expect(navigate('will-navigate', 'javascript:alert(1)')).toBe(true);
+    expect(navigate('will-redirect', 'file:///etc/passwd')).toBe(true);
+    expect(navigate('will-frame-navigate', 'https://a@evil.test/')).toBe(true);
+    expect(navigate('will-navigate', 'https://app.acme.test/settings')).toBe(false);
+
+    expect(pageView.webContents.openHandler({ url: 'http://evil.test/' })).toEqual({ action: 'deny' });
+    const allowed = pageView.webContents.openHandler({ url: 'https://accounts.google.com/' });
+    expect(allowed.action).toBe('allow');
+    expect(allowed.overrideBrowserWindowOptions!.webPreferences['session']).toBe(session);
+    expect('preload' in allowed.overrideBrowserWindowOptions!.webPreferences).toBe(false);
+  });
+
+  it('reports cookie changes and reads the jar of its partition only', async () => {
+    const { window, session } = await open();
+    const seen: unknown[] = [];
+    window.onCookieChanged((change) => seen.push(change));
+    const cookie = { name: '__session', value: 'jwt', domain: 'app', path: '/', secure: true, httpOnly: false };
+    session.cookies.emit('changed', {}, cookie, 'inserted', false);
+    expect(seen).toEqual([{ cookie, removed: false }]);
+    expect((await window.cookies()).map((c) => c.name)).toEqual(['__client']);
+  });
+
+  it('draws the banner and turns its End button into onEndRequested', async () => {
+    const { window, bannerView } = await open();
+    await new Promise((resolve) => setImmediate(resolve));
+    window.updateBanner({ ...banner, status: 'Signed in', timeLeft: '14:59' });
+    expect(bannerView.webContents.scripts.some((script) => script.includes('"timeLeft":"14:59"'))).toBe(true);
+    bannerView.webContents.endClick!();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(events.ended).toBe(1);
+    // And it listens again for the next press.
+    expect(bannerView.webContents.scripts.filter((script) => script === 'window.understudyBanner.nextEnd()')).toHaveLength(2);
+  });
+
+  it('wipes the partition, and on close destroys both views and reports it once', async () => {
+    const { window, session, pageView, bannerView } = await open();
+    await window.clearData();
+    expect(session.cleared).toEqual(['clearData', 'clearStorageData', 'clearCache', 'clearAuthCache']);
+    await window.close();
+    await window.close();
+    expect(window.isClosed()).toBe(true);
+    expect(pageView.webContents.destroyed).toBe(true);
+    expect(bannerView.webContents.destroyed).toBe(true);
+    expect(events.closed).toBe(1);
+  });
+
+  it('treats a user closing the window like any close', async () => {
+    const { base } = await open();
+    base.close();
+    expect(events.closed).toBe(1);
+  });
+
+  it('never logs the ticket URL when the page fails to load', async () => {
+    fake.failTicketLoad = true;
+    try {
+      log.warn.mockClear();
+      await open();
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(log.warn).toHaveBeenCalledWith('The impersonation page did not finish loading', { code: 'ERR_NAME_NOT_RESOLVED' });
+      expect(JSON.stringify(log.warn.mock.calls)).not.toContain('secret');
+    } finally {
+      fake.failTicketLoad = false;
+    }
+  });
+
+  it('refuses a partition name it did not hand out', async () => {
+    await expect(createElectronWindowHost({ log }).open(spec({ partition: 'persist:shared' }), events)).rejects.toThrow();
+  });
+
+  it('reports the primary display work area for arrange()', () => {
+    expect(createElectronWindowHost({ log }).workArea()).toEqual({ x: 0, y: 25, width: 1920, height: 1055 });
+  });
+});

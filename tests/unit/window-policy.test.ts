@@ -1,0 +1,180 @@
+import { describe, expect, it } from 'vitest';
+import type { NavigationPolicy } from '../../src/main/impersonation/window-host.ts';
+import {
+  downloadDecision,
+  impersonationWebPreferences,
+  isNavigationAllowed,
+  permissionDecision,
+  readOnlyRequestDecision,
+  windowOpenDecision,
+} from '../../src/main/impersonation/window-policy.ts';
+
+const clerk: NavigationPolicy = { allowedOrigins: [], frontendApiOrigin: 'https://clerk.acme.com' };
+const demo: NavigationPolicy = {
+  allowedOrigins: ['http://127.0.0.1:4100', 'http://127.0.0.1:4200/'],
+  frontendApiOrigin: 'http://127.0.0.1:4100',
+};
+
+describe('impersonationWebPreferences', () => {
+  const prefs = impersonationWebPreferences('understudy-impersonation-x');
+
+  it('gives the page no preload at all', () => {
+    expect('preload' in prefs).toBe(false);
+  });
+
+  it('is sandboxed, isolated and without Node anywhere', () => {
+    expect(prefs).toMatchObject({
+      partition: 'understudy-impersonation-x',
+      sandbox: true,
+      contextIsolation: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      experimentalFeatures: false,
+      navigateOnDragDrop: false,
+      spellcheck: false,
+      safeDialogs: true,
+      devTools: false,
+    });
+  });
+});
+
+describe('isNavigationAllowed', () => {
+  it('allows any https URL', () => {
+    for (const url of ['https://app.acme.com/dashboard', 'https://clerk.acme.com/v1/tickets/accept?ticket=x', 'https://accounts.google.com/o/oauth2', 'https://10.0.0.1:8443/']) {
+      expect(isNavigationAllowed(url, clerk), url).toBe(true);
+    }
+  });
+
+  it('allows http only on the exact listed origins', () => {
+    expect(isNavigationAllowed('http://127.0.0.1:4100/v1/tickets/accept', demo)).toBe(true);
+    expect(isNavigationAllowed('http://127.0.0.1:4200/app', demo)).toBe(true);
+    expect(isNavigationAllowed('http://127.0.0.1:4300/', demo)).toBe(false);
+    expect(isNavigationAllowed('http://localhost:4100/', demo)).toBe(false);
+    expect(isNavigationAllowed('http://app.acme.com/', clerk)).toBe(false);
+    expect(isNavigationAllowed('http://127.0.0.1:4100/', clerk)).toBe(false);
+  });
+
+  it('refuses scripts, data, files and browser-internal pages', () => {
+    for (const url of [
+      'javascript:alert(1)',
+      'JavaScript:alert(1)',
+      'data:text/html,<script>alert(1)</script>',
+      'file:///etc/passwd',
+      'chrome://settings',
+      'devtools://devtools/bundled/inspector.html',
+      'chrome-extension://abc/page.html',
+      'view-source:https://app.acme.com/',
+      'ftp://files.acme.com/',
+      'ws://127.0.0.1:4100/',
+      'understudy://console/index.html',
+      'about:config',
+      'not a url',
+      '',
+    ]) {
+      expect(isNavigationAllowed(url, demo), url).toBe(false);
+    }
+  });
+
+  it('refuses credentials in the URL, the classic look-alike trick', () => {
+    expect(isNavigationAllowed('https://app.acme.com@evil.test/', clerk)).toBe(false);
+    expect(isNavigationAllowed('https://user:pass@app.acme.com/', clerk)).toBe(false);
+    expect(isNavigationAllowed('http://127.0.0.1:4100@evil.test/', demo)).toBe(false);
+    expect(isNavigationAllowed('http://x@127.0.0.1:4100/', demo)).toBe(false);
+  });
+
+  it('allows blob: URLs only of origins that are allowed themselves', () => {
+    expect(isNavigationAllowed('blob:https://app.acme.com/0b5c7f3e-1111-2222-3333-444455556666', clerk)).toBe(true);
+    expect(isNavigationAllowed('blob:http://127.0.0.1:4200/0b5c7f3e', demo)).toBe(true);
+    expect(isNavigationAllowed('blob:http://evil.test/0b5c7f3e', demo)).toBe(false);
+    expect(isNavigationAllowed('blob:null/0b5c7f3e', demo)).toBe(false);
+    expect(isNavigationAllowed('blob:file:///x', demo)).toBe(false);
+  });
+
+  it('allows the empty placeholders pop-ups and srcdoc frames start with', () => {
+    expect(isNavigationAllowed('about:blank', clerk)).toBe(true);
+    expect(isNavigationAllowed('about:srcdoc', clerk)).toBe(true);
+  });
+});
+
+describe('windowOpenDecision', () => {
+  it('keeps allowed pop-ups in the same partition', () => {
+    expect(windowOpenDecision('https://accounts.google.com/o/oauth2', clerk)).toEqual({ action: 'allow-same-partition' });
+    expect(windowOpenDecision('about:blank', clerk)).toEqual({ action: 'allow-same-partition' });
+  });
+
+  it('refuses everything else', () => {
+    expect(windowOpenDecision('http://evil.test/', clerk)).toEqual({ action: 'deny' });
+    expect(windowOpenDecision('file:///etc/passwd', clerk)).toEqual({ action: 'deny' });
+    expect(windowOpenDecision('javascript:alert(1)', clerk)).toEqual({ action: 'deny' });
+    expect(windowOpenDecision('https://a@b.test/', clerk)).toEqual({ action: 'deny' });
+  });
+});
+
+describe('permissionDecision', () => {
+  it('refuses every permission, including ones Electron may add later', () => {
+    for (const permission of [
+      'media',
+      'camera',
+      'microphone',
+      'display-capture',
+      'geolocation',
+      'notifications',
+      'midi',
+      'midiSysex',
+      'hid',
+      'serial',
+      'usb',
+      'bluetooth',
+      'clipboard-read',
+      'clipboard-sanitized-write',
+      'fullscreen',
+      'pointerLock',
+      'keyboardLock',
+      'openExternal',
+      'idle-detection',
+      'storage-access',
+      'top-level-storage-access',
+      'window-management',
+      'persistent-storage',
+      'some-future-permission',
+    ]) {
+      expect(permissionDecision(permission, { requestingUrl: 'https://app.acme.com/' }), permission).toBe(false);
+    }
+  });
+});
+
+describe('downloadDecision', () => {
+  it('cancels every download', () => {
+    expect(downloadDecision()).toBe('cancel');
+  });
+});
+
+describe('readOnlyRequestDecision', () => {
+  it('lets reads through', () => {
+    for (const method of ['GET', 'HEAD', 'OPTIONS', 'get']) {
+      expect(readOnlyRequestDecision(method, 'https://app.acme.com/api/orders', clerk), method).toBe('allow');
+    }
+  });
+
+  it('blocks writes to the app', () => {
+    for (const method of ['POST', 'PUT', 'PATCH', 'DELETE', 'post', 'PROPFIND']) {
+      expect(readOnlyRequestDecision(method, 'https://app.acme.com/api/orders', clerk), method).toBe('block');
+    }
+  });
+
+  it("lets Clerk's Frontend API take writes, so the session can refresh", () => {
+    expect(readOnlyRequestDecision('POST', 'https://clerk.acme.com/v1/client/sessions/sess_1/tokens', clerk)).toBe('allow');
+    expect(readOnlyRequestDecision('POST', 'http://127.0.0.1:4100/v1/client/sessions/sess_1/tokens', demo)).toBe('allow');
+  });
+
+  it('does not confuse a look-alike with the Frontend API', () => {
+    expect(readOnlyRequestDecision('POST', 'https://clerk.acme.com.evil.test/v1/client', clerk)).toBe('block');
+    expect(readOnlyRequestDecision('POST', 'http://clerk.acme.com/v1/client', clerk)).toBe('block');
+    expect(readOnlyRequestDecision('POST', 'http://127.0.0.1:4200/api', demo)).toBe('block');
+    expect(readOnlyRequestDecision('POST', 'garbage', demo)).toBe('block');
+  });
+});
