@@ -1,6 +1,17 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
+import type { Plugin } from 'vite';
+
+/**
+ * `npm run dev` only: React's fast-refresh preamble is an inline script, which the console CSP
+ * forbids. The dev server's page allows inline script; built output keeps the strict policy.
+ */
+const devOnlyInlineScript = (): Plugin => ({
+  name: 'understudy-dev-csp',
+  apply: 'serve',
+  transformIndexHtml: (html) => html.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'"),
+});
 
 export default defineConfig({
   main: {
@@ -22,8 +33,10 @@ export default defineConfig({
   renderer: {
     root: resolve('src/renderer'),
     build: {
+      // electron-vite leaves output unminified; the console's bundle is parsed on every start.
+      minify: true,
       rollupOptions: { input: { index: resolve('src/renderer/index.html') } },
     },
-    plugins: [react()],
+    plugins: [react(), devOnlyInlineScript()],
   },
 });

@@ -1,8 +1,8 @@
 // The shape of `window.understudy`, derived from the contract: `api.users.search(input)` for the
 // channel `users:search`. Built by the preload (and by the browser harness) with `buildApi`.
 import type { Result } from './errors.ts';
-import type { Channel, ChannelInput, ChannelOutput, EventName, Events } from './contract.ts';
-import { channels, eventNames } from './contract.ts';
+import type { ChannelInput, ChannelOutput, EventName, Events } from './contract.ts';
+import { channels, eventNames, type Channel } from './channels.ts';
 
 type Split<C extends string> = C extends `${infer NS}:${infer M}` ? [NS, M] : never;
 type Namespaces = Split<Channel>[0];
@@ -27,7 +27,7 @@ export function buildApi(invoke: Invoke, subscribe: Subscribe): UnderstudyApi {
     api[ns][method] = (input: unknown) => invoke(channel, input ?? {});
   }
   const on = (event: EventName, listener: (payload: unknown) => void) => {
-    if (!eventNames.includes(event)) throw new Error(`Unknown event ${String(event)}`);
+    if (!(eventNames as readonly string[]).includes(event)) throw new Error(`Unknown event ${String(event)}`);
     return subscribe(event, listener);
   };
   return Object.assign(api, { on }) as unknown as UnderstudyApi;

@@ -2,6 +2,7 @@
 // its output type. Main registers handlers from it, the preload exposes one function per channel,
 // the renderer gets the types. Inputs are strict objects: unknown keys are rejected, not ignored.
 import { z } from 'zod';
+import type { Channel, eventNames } from './channels.ts';
 import type {
   AppState,
   ImpersonationView,
@@ -61,6 +62,10 @@ export const policySchema = z.strictObject({
 const none = z.strictObject({});
 
 const channel = <I extends z.ZodType, O>(input: I, _output: Output<O>) => ({ input, output: _output });
+interface ChannelDefinition {
+  input: z.ZodType;
+  output: Output<unknown>;
+}
 
 export const contract = {
   'app:getState': channel(none, returns<AppState>()),
@@ -113,14 +118,12 @@ export const contract = {
     z.strictObject({ format: z.enum(['csv', 'json']), filter: ledgerFilterSchema }),
     returns<{ path: string | null; count: number }>(),
   ),
-} as const;
+} as const satisfies Record<Channel, ChannelDefinition>;
 
+export { channels, eventNames, type Channel } from './channels.ts';
 export type Contract = typeof contract;
-export type Channel = keyof Contract;
 export type ChannelInput<C extends Channel> = z.input<Contract[C]['input']>;
 export type ChannelOutput<C extends Channel> = Contract[C]['output'] extends Output<infer O> ? O : never;
-
-export const channels = Object.keys(contract) as Channel[];
 
 /** Main → renderer notifications. Payloads are trusted (main built them). */
 export interface Events {
@@ -129,4 +132,7 @@ export interface Events {
   'app:changed': AppState;
 }
 export type EventName = keyof Events;
-export const eventNames: EventName[] = ['impersonation:changed', 'ledger:changed', 'app:changed'];
+
+// Compile-time check that channels.ts names exactly these events.
+type SameKeys<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+export const eventsListed: SameKeys<EventName, (typeof eventNames)[number]> = true;

@@ -1,0 +1,61 @@
+// Every failure main reports, in plain words with the next step, keyed by its kind: screens show
+// this where the agent acted instead of a raw message.
+import type { AppErrorData, ErrorKind } from '../../../shared/errors.ts';
+
+export interface ErrorText {
+  title: string;
+  /** Main's own message: already written for an agent, and never carries a secret. */
+  detail: string | null;
+  next: string;
+  /** Per-field messages (invalid-input), by field path. */
+  fields: Record<string, string>;
+}
+
+const TEXT: Record<ErrorKind, { title: string; next: string }> = {
+  'invalid-input': { title: 'Some details need fixing', next: 'Correct the marked fields and try again.' },
+  'forbidden-sender': { title: 'Request refused for safety', next: 'Restart Understudy. If it happens again, tell your administrator.' },
+  'invalid-key': {
+    title: 'Clerk rejected the secret key',
+    next: 'Copy the secret key again from the Clerk Dashboard (Configure → API keys) and check it belongs to this instance.',
+  },
+  'not-found': { title: 'Not found in Clerk', next: 'It may have been deleted. Refresh and try again.' },
+  validation: { title: 'Clerk refused the request', next: 'Check the values and try again.' },
+  quota: {
+    title: 'Impersonation is not available',
+    next: 'This Clerk plan does not include impersonation, or this month’s quota is used up. Ask whoever manages your Clerk account.',
+  },
+  'rate-limited': { title: 'Clerk is limiting requests', next: 'Wait a moment and try again.' },
+  network: { title: 'Could not reach Clerk', next: 'Check your internet connection or VPN, then try again.' },
+  ambiguous: {
+    title: 'The token may exist',
+    next: 'Clerk did not confirm whether it created the token. It is recorded in the history as unknown and expires on its own; check Token history before trying again.',
+  },
+  'keychain-unavailable': {
+    title: 'No keychain available',
+    next: 'Understudy keeps secret keys only in the system keychain. Start or install it (on Linux: GNOME Keyring or KWallet), then try again. Nothing was saved.',
+  },
+  'keychain-denied': { title: 'The keychain refused access', next: 'Unlock your keychain or allow Understudy to use it, then try again.' },
+  policy: { title: 'Not allowed by this instance’s policy', next: 'An administrator can change the policy in Settings → Policy.' },
+  conflict: { title: 'That is no longer possible', next: 'It changed in the meantime. Refresh and try again.' },
+  internal: { title: 'Something went wrong', next: 'Try again. If it keeps happening, restart Understudy.' },
+};
+
+/** "30 seconds", "2 minutes". */
+export function formatWait(seconds: number): string {
+  const whole = Math.max(1, Math.ceil(seconds));
+  if (whole < 90) return `${whole} second${whole === 1 ? '' : 's'}`;
+  const minutes = Math.ceil(whole / 60);
+  return `${minutes} minutes`;
+}
+
+export function describeError(error: AppErrorData): ErrorText {
+  const text = TEXT[error.kind] ?? TEXT.internal;
+  let next = text.next;
+  if (error.kind === 'rate-limited' && error.retryAfterSeconds !== undefined) {
+    next = `Try again in ${formatWait(error.retryAfterSeconds)}.`;
+  }
+  const fields: Record<string, string> = {};
+  for (const issue of error.issues ?? []) fields[issue.path] ??= issue.message;
+  const detail = error.message.trim() && error.message.trim() !== text.title ? error.message.trim() : null;
+  return { title: text.title, detail, next, fields };
+}

@@ -1,0 +1,86 @@
+// Time as a support agent reads it: relative for recency, a ticking clock for what is about to end.
+import type { ImpersonationPhase, ImpersonationView } from '../../../shared/domain.ts';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/** "5 minutes ago", "yesterday", "never"; beyond a month, the date itself. */
+export function formatRelative(timestamp: number | null, now: number, locale?: string): string {
+  if (timestamp === null) return 'never';
+  const delta = timestamp - now;
+  const distance = Math.abs(delta);
+  if (distance < 45_000) return 'just now';
+  const relative = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
+  if (distance < HOUR) return relative.format(Math.round(delta / MINUTE), 'minute');
+  if (distance < DAY) return relative.format(Math.round(delta / HOUR), 'hour');
+  if (distance < 30 * DAY) return relative.format(Math.round(delta / DAY), 'day');
+  return formatDate(timestamp, locale);
+}
+
+export function formatDate(timestamp: number, locale?: string): string {
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium' }).format(timestamp);
+}
+
+export function formatDateTime(timestamp: number, locale?: string): string {
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(timestamp);
+}
+
+/** A countdown: "4:05", "1:02:03"; never negative. Rounds up so "0:00" means really over. */
+export function formatCountdown(ms: number): string {
+  const total = Math.max(0, Math.ceil(ms / 1000));
+  const hours = Math.floor(total / 3600);
+  const minutes = Math.floor((total % 3600) / 60);
+  const seconds = total % 60;
+  const ss = String(seconds).padStart(2, '0');
+  if (hours > 0) return `${hours}:${String(minutes).padStart(2, '0')}:${ss}`;
+  return `${minutes}:${ss}`;
+}
+
+/** Policy-sized durations in words: "1 h 30 min", "30 min", "45 s". */
+export function formatDuration(seconds: number): string {
+  const hours = Math.floor(seconds / 3600);
+  const minutes = Math.floor((seconds % 3600) / 60);
+  const rest = seconds % 60;
+  const parts: string[] = [];
+  if (hours) parts.push(`${hours} h`);
+  if (minutes) parts.push(`${minutes} min`);
+  if (rest || parts.length === 0) parts.push(`${rest} s`);
+  return parts.join(' ');
+}
+
+export interface TimeLeft {
+  /** What the clock counts down to, e.g. "Session ends in". */
+  label: string;
+  ms: number;
+  /** Under a minute: worth drawing attention to. */
+  urgent: boolean;
+}
+
+/**
+ * Before sign-in the single-use ticket is what can run out; once signed in, the session cap.
+ * Finished impersonations have no clock.
+ */
+export function timeLeft(view: Pick<ImpersonationView, 'phase' | 'tokenExpiresAt' | 'sessionExpiresAt'>, now: number): TimeLeft | null {
+  const live: ImpersonationPhase[] = ['opening', 'waiting', 'signed-in'];
+  if (!live.includes(view.phase)) return null;
+  if (view.phase === 'signed-in' && view.sessionExpiresAt !== null) {
+    const ms = Math.max(0, view.sessionExpiresAt - now);
+    return { label: 'Session ends in', ms, urgent: ms < MINUTE };
+  }
+  const ms = Math.max(0, view.tokenExpiresAt - now);
+  return { label: 'Sign-in link valid for', ms, urgent: ms < MINUTE };
+}
+
+export const PHASE_LABELS: Record<ImpersonationPhase, string> = {
+  opening: 'Opening window',
+  waiting: 'Waiting for sign-in',
+  'signed-in': 'Signed in',
+  ending: 'Ending',
+  ended: 'Ended',
+  failed: 'Failed',
+};
+
+export function isLivePhase(phase: ImpersonationPhase): boolean {
+  return phase === 'opening' || phase === 'waiting' || phase === 'signed-in' || phase === 'ending';
+}

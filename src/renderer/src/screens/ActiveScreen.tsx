@@ -1,0 +1,147 @@
+// Live impersonations: who, where, what phase, how long is left (ticking), and the controls to
+// focus or end them.
+import { useEffect, useState } from 'react';
+import type { ImpersonationView } from '../../../shared/domain.ts';
+import { Badge } from '../components/Badges.tsx';
+import { ErrorMessage } from '../components/ErrorMessage.tsx';
+import { EmptyState } from '../components/States.tsx';
+import { api, call } from '../data/api.ts';
+import { announce } from '../data/announcer.ts';
+import { impersonations } from '../data/app-data.ts';
+import { useAction, useNow, useStore } from '../data/hooks.ts';
+import { navigate } from '../data/navigation.ts';
+import { SHORTCUT_HINTS } from '../data/shortcuts.ts';
+import { formatCountdown, formatDateTime, isLivePhase, PHASE_LABELS, timeLeft } from '../data/time.ts';
+
+export function ActiveScreen({ highlight, onEndAll }: { highlight: string | undefined; onEndAll(): void }) {
+  const list = useStore(impersonations);
+  const refresh = useAction(async () => impersonations.set(await call(api().impersonation.list({}))));
+  const arrange = useAction(() => call(api().impersonation.arrange({})));
+  const live = list.filter((view) => isLivePhase(view.phase));
+  const finished = list.filter((view) => !isLivePhase(view.phase));
+
+  useEffect(() => {
+    void refresh.run();
+    // Once per visit: events keep the list current afterwards.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  return (
+    <section className="screen" aria-labelledby="active-title">
+      <header className="screen__header">
+        <div>
+          <h1 id="active-title" className="screen__title">
+            Active impersonations
+          </h1>
+          <p className="screen__subtitle">
+            {live.length === 0 ? 'None running.' : live.length === 1 ? '1 running.' : `${live.length} running.`} Each one runs in its own window
+            and ends on its own when its time is up.
+          </p>
+        </div>
+        <div className="screen__actions">
+          <button type="button" className="button" onClick={() => void arrange.run()} disabled={live.length === 0 || arrange.busy}>
+            Arrange side by side
+          </button>
+          <button type="button" className="button button--danger" onClick={onEndAll} disabled={live.length === 0} aria-keyshortcuts="Control+Shift+E Meta+Shift+E">
+            End all <kbd>{SHORTCUT_HINTS.endAll}</kbd>
+          </button>
+        </div>
+      </header>
+      {refresh.error ? <ErrorMessage error={refresh.error} onRetry={() => void refresh.run()} compact /> : null}
+      {arrange.error ? <ErrorMessage error={arrange.error} compact /> : null}
+      {list.length === 0 ? (
+        <EmptyState
+          title="No impersonations running"
+          action={
+            <button type="button" className="button button--primary" onClick={() => navigate({ screen: 'users' })}>
+              Find a user
+            </button>
+          }
+        >
+          <p>Find the customer, open their details and choose Impersonate.</p>
+        </EmptyState>
+      ) : (
+        <>
+          {live.length ? <ImpersonationList views={live} highlight={highlight} label="Running" /> : null}
+          {finished.length ? <ImpersonationList views={finished} highlight={highlight} label="Recently finished" /> : null}
+        </>
+      )}
+    </section>
+  );
+}
+
+function ImpersonationList({ views, highlight, label }: { views: ImpersonationView[]; highlight: string | undefined; label: string }) {
+  return (
+    <section className="panel" aria-label={label}>
+      <h2 className="panel__title">{label}</h2>
+      <ul className="live-list">
+        {views.map((view) => (
+          <ImpersonationItem key={view.id} view={view} highlighted={view.id === highlight} />
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function ImpersonationItem({ view, highlighted }: { view: ImpersonationView; highlighted: boolean }) {
+  const live = isLivePhase(view.phase);
+  const focus = useAction(() => call(api().impersonation.focus({ id: view.id })));
+  const end = useAction(async () => {
+    await call(api().impersonation.end({ id: view.id }));
+    announce(`Ended the impersonation of ${view.subject.name}.`, 'success');
+  });
+  const [headingId] = useState(() => `imp-${view.id}`);
+
+  return (
+    <li className={`live-item live-item--${view.phase}${highlighted ? ' live-item--new' : ''}`} aria-labelledby={headingId} data-testid="impersonation">
+      <div className="live-item__who">
+        <p id={headingId} className="live-item__name">
+          {view.subject.name}
+          {view.production ? (
+            <Badge tone="danger">Production</Badge>
+          ) : null}
+          {view.readOnly ? <Badge tone="info">Look, don’t touch</Badge> : null}
+        </p>
+        <p className="live-item__meta muted">
+          {view.subject.email ?? view.subject.id} · {view.profileName} · started {formatDateTime(view.startedAt)}
+        </p>
+      </div>
+      <div className="live-item__phase">
+        <span className={`phase phase--${view.phase}`}>{PHASE_LABELS[view.phase]}</span>
+        {view.error ? <p className="cell-note cell-note--error">{view.error}</p> : null}
+      </div>
+      <div className="live-item__clock">{live ? <Countdown view={view} /> : <span className="muted">—</span>}</div>
+      <div className="live-item__actions">
+        {live ? (
+          <>
+            <button type="button" className="button button--small" onClick={() => void focus.run()} aria-label={`Focus the window of ${view.subject.name}`}>
+              Focus
+            </button>
+            <button
+              type="button"
+              className="button button--small button--danger"
+              onClick={() => void end.run()}
+              disabled={end.busy || view.phase === 'ending'}
+              aria-label={`End the impersonation of ${view.subject.name}`}
+            >
+              {end.busy || view.phase === 'ending' ? 'Ending…' : 'End'}
+            </button>
+          </>
+        ) : null}
+      </div>
+      {focus.error ? <ErrorMessage error={focus.error} compact /> : null}
+      {end.error ? <ErrorMessage error={end.error} compact /> : null}
+    </li>
+  );
+}
+
+function Countdown({ view }: { view: ImpersonationView }) {
+  const now = useNow();
+  const left = timeLeft(view, now);
+  if (!left) return <span className="muted">—</span>;
+  return (
+    <span className={`countdown${left.urgent ? ' countdown--urgent' : ''}`}>
+      <span className="countdown__label">{left.label}</span> <span className="countdown__value mono">{formatCountdown(left.ms)}</span>
+    </span>
+  );
+}
