@@ -2,12 +2,18 @@
 // own response schemas for the operation and status, compiled by JSON pointer into the spec
 // document so its `$ref`s resolve. OpenAPI 3.0's `nullable` is turned into JSON Schema's null type
 // first. Reusable by any suite: `validateResponse('GET', '/users', 200, body)` throws when invalid.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
 
-export const BAPI_SPEC_PATH = '/work/shared/clerk/bapi/2026-05-12.yml';
+/** The official spec lives in the workspace's `shared/` folder beside the repository (see README). */
+export const BAPI_SPEC_PATH =
+  process.env['UNDERSTUDY_CLERK_BAPI_SPEC'] ?? fileURLToPath(new URL('../../../shared/clerk/bapi/2026-05-12.yml', import.meta.url));
+if (!existsSync(BAPI_SPEC_PATH)) {
+  throw new Error(`Clerk's Backend API spec was not found at ${BAPI_SPEC_PATH}; put shared/ beside the repository or set UNDERSTUDY_CLERK_BAPI_SPEC.`);
+}
 const SPEC_ID = 'clerk-bapi';
 
 type Node = Record<string, unknown>;
