@@ -1,6 +1,7 @@
 // Rules for the trusted console window, as pure functions so they are tested under Node; the
 // Electron wiring in src/main/electron only applies them.
 import { extname, normalize, resolve, sep } from 'node:path';
+import { HARDENED_WEB_PREFERENCES } from '../web-preferences.ts';
 
 /** The console is served from its own privileged scheme, never from file:// (no ambient file access). */
 export const CONSOLE_SCHEME = 'understudy';
@@ -83,19 +84,8 @@ export function isConsoleNavigationAllowed(url: string, consoleOrigin: string): 
 /** webPreferences of the console window; the preload is its only bridge to main. */
 export function consoleWebPreferences(preloadPath: string) {
   return {
+    ...HARDENED_WEB_PREFERENCES,
     preload: preloadPath,
-    sandbox: true,
-    contextIsolation: true,
-    nodeIntegration: false,
-    nodeIntegrationInWorker: false,
-    nodeIntegrationInSubFrames: false,
-    webSecurity: true,
-    allowRunningInsecureContent: false,
-    webviewTag: false,
-    experimentalFeatures: false,
-    navigateOnDragDrop: false,
-    spellcheck: false,
-    safeDialogs: true,
     devTools: true,
   } as const;
 }

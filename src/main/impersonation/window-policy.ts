@@ -1,6 +1,7 @@
 // Every rule an impersonation window follows, as pure functions: the customer page is untrusted
 // web content, so everything is denied unless a rule here allows it. The Electron adapter and the
 // test adapter only apply these decisions.
+import { HARDENED_WEB_PREFERENCES } from '../web-preferences.ts';
 import type { NavigationPolicy } from './window-host.ts';
 
 /**
@@ -9,21 +10,8 @@ import type { NavigationPolicy } from './window-host.ts';
  */
 export function impersonationWebPreferences(partition: string) {
   return {
+    ...HARDENED_WEB_PREFERENCES,
     partition,
-    sandbox: true,
-    contextIsolation: true,
-    nodeIntegration: false,
-    nodeIntegrationInWorker: false,
-    nodeIntegrationInSubFrames: false,
-    webSecurity: true,
-    allowRunningInsecureContent: false,
-    webviewTag: false,
-    experimentalFeatures: false,
-    enableWebSQL: false,
-    plugins: false,
-    navigateOnDragDrop: false,
-    spellcheck: false,
-    safeDialogs: true,
     // The impersonated session should live in this window only; DevTools would put its cookies and
     // tokens one click away from being copied out. Ending revokes them anyway, this narrows the window.
     devTools: false,
