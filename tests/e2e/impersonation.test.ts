@@ -301,6 +301,8 @@ describe('impersonation, end to end', () => {
     const view = await orchestrator.start(request(ALAN!, { readOnly: true }));
     await signedIn(orchestrator, [view.id]);
     const window = host.window(view.id);
+    // Signed in is known from the cookie, while the page may still follow its last redirect home.
+    await window.page.waitForSelector('[data-testid="subject-id"]');
     await window.page.goto(`${sandbox.appUrl}/account`);
     const before = sandbox.state.formSubmissions.length;
     await window.page.fill('[data-testid="display-name"]', 'Changed by support');
