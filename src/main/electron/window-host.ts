@@ -25,12 +25,11 @@ import type {
 } from '../impersonation/window-host.ts';
 import { impersonationWebPreferences, permissionDecision, windowOpenDecision } from '../impersonation/window-policy.ts';
 import { BANNER_HEIGHT, BANNER_URL, NEXT_END_SCRIPT, renderScript } from './banner/banner-page.ts';
+import { HARDENED_WEB_PREFERENCES } from '../web-preferences.ts';
 import { guardContents, hardenedPartition } from './partition-hardening.ts';
 
 export interface ElectronWindowHostOptions {
   log: Logger;
-  /** Unused: the banner page ships inside the main bundle (see banner/banner-page.ts). */
-  bannerDir?: string;
 }
 
 /** The banners' own session: in memory, no permission, no network (the page is a data: URL). */
@@ -70,7 +69,7 @@ export function createElectronWindowHost(options: ElectronWindowHostOptions): Wi
 
       const window = new BaseWindow({ width: 1280, height: 860, minWidth: 480, minHeight: 320, title: spec.title, show: false });
       const banner = new WebContentsView({
-        webPreferences: { session: bannerPartition(), sandbox: true, contextIsolation: true, nodeIntegration: false, devTools: false, spellcheck: false, navigateOnDragDrop: false },
+        webPreferences: { ...HARDENED_WEB_PREFERENCES, session: bannerPartition(), devTools: false },
       });
       const page = new WebContentsView({ webPreferences: { ...pagePreferences, session: ses } });
       window.contentView.addChildView(page);
