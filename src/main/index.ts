@@ -2,7 +2,8 @@
 // Every decision lives in the services and pure policy modules; this file only wires.
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import { app, BrowserWindow, session } from 'electron';
+import { app, BrowserWindow, dialog, session } from 'electron';
+import { isAppError } from '../shared/errors.ts';
 import { AvatarProxy } from './clerk/avatar-proxy.ts';
 import { CONSOLE_ENTRY, CONSOLE_ORIGIN } from './console/console-policy.ts';
 import { createKeytarKeychain } from './credentials/keytar-keychain.ts';
@@ -19,6 +20,7 @@ import { createServices, type MainServices } from './services.ts';
 import { startSandbox } from '../sandbox/index.ts';
 
 const CLERK_API_URL = 'https://api.clerk.com';
+const QUIT_DEADLINE_MS = 10_000;
 const log = createLogger();
 
 // Before `ready`: the console's scheme, a renderer sandbox for every window, one instance only.
@@ -98,8 +100,10 @@ app.on('before-quit', (event) => {
   if (quitting || !services) return;
   event.preventDefault();
   quitting = true;
-  void services
-    .shutdown()
+  // Bounded: with Clerk unreachable, revokes could retry for minutes; what is left live is
+  // ended by recovery at the next start.
+  const deadline = new Promise<void>((resolve) => setTimeout(resolve, QUIT_DEADLINE_MS));
+  void Promise.race([services.shutdown(), deadline])
     .catch((error: unknown) => log.error('Ending impersonations on quit failed', error))
     .finally(async () => {
       await stopSandbox?.().catch(() => undefined);
@@ -108,7 +112,12 @@ app.on('before-quit', (event) => {
     });
 });
 
-app.whenReady().then(start, (error: unknown) => {
-  log.error('Understudy failed to start', error);
-  app.quit();
-});
+app
+  .whenReady()
+  .then(start)
+  .catch((error: unknown) => {
+    log.error('Understudy failed to start', error);
+    // Say why before quitting: a window-less app that silently stays up helps nobody.
+    dialog.showErrorBox('Understudy could not start', isAppError(error) ? error.message : 'An unexpected error occurred. The details are in the log.');
+    app.quit();
+  });

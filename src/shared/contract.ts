@@ -53,7 +53,7 @@ export const policySchema = z.strictObject({
   requireReason: z.boolean(),
   maxTokenTtlSeconds: seconds,
   maxSessionSeconds: seconds,
-  protectedRoles: z.array(text(64).min(1)).max(50),
+  protectedRoles: z.array(text(64).trim().min(1)).max(50),
   protectBanned: z.boolean(),
   protectedUserIds: z.array(userId).max(1000),
   confirmProduction: z.boolean(),

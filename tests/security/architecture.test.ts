@@ -56,7 +56,7 @@ describe('architecture', () => {
   });
 
   it('never uses shell.openExternal, remote modules or insecure window options', () => {
-    const patterns = [/openExternal\(/, /@electron\/remote/, /nodeIntegration:\s*true/, /contextIsolation:\s*false/, /sandbox:\s*false/, /webSecurity:\s*false/, /allowRunningInsecureContent:\s*true/, /exposeInMainWorld\([^)]*ipcRenderer/];
+    const patterns = [/openExternal\(/, /enableBlinkFeatures/, /webviewTag:\s*true/, /@electron\/remote/, /nodeIntegration:\s*true/, /contextIsolation:\s*false/, /sandbox:\s*false/, /webSecurity:\s*false/, /allowRunningInsecureContent:\s*true/, /exposeInMainWorld\([^)]*ipcRenderer/];
     const offenders = files.filter(({ file }) => patterns.some((pattern) => pattern.test(readFileSync(file, 'utf8'))));
     expect(offenders.map(({ file }) => file)).toEqual([]);
   });

@@ -81,7 +81,7 @@ export const ANY_TYPE: readonly Labelled[] = [
   { label: 'string "true"', value: 'true' },
   { label: 'empty array', value: [] },
   { label: 'array of strings', value: ['user_abc', 'x'] },
-  { label: 'sparse array', value: [, , 1] }, // eslint-disable-line no-sparse-arrays
+  { label: "sparse array", value: [, , 1] },
   { label: 'empty object', value: {} },
   { label: 'object', value: { a: 1 } },
   { label: 'Date', value: new Date(0) },
@@ -99,7 +99,9 @@ export type JsType = 'string' | 'number' | 'boolean' | 'array' | 'object' | 'und
 export function jsType(value: unknown): JsType | 'other' {
   if (value === undefined) return 'undefined';
   if (Array.isArray(value)) return 'array';
-  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return typeof value;
+  if (typeof value === 'string') return 'string';
+  if (typeof value === 'number') return 'number';
+  if (typeof value === 'boolean') return 'boolean';
   if (typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype) return 'object';
   return 'other';
 }

@@ -410,7 +410,7 @@ describe('start', () => {
   it('refuses to open a ticket URL that is not https on a real instance, and revokes it', async () => {
     const mint = clerk.createActorToken.bind(clerk);
     clerk.createActorToken = async (r) => ({ ...(await mint(r)), url: 'http://clerk.acme.test/v1/tickets/accept?ticket=x' });
-    await expect(orchestrator.start(request())).rejects.toMatchObject({ kind: 'validation' });
+    await expect(orchestrator.start(request())).rejects.toMatchObject({ kind: 'policy' });
     expect(host.windows).toEqual([]);
     expect(clerk.tokens.get('act_1')!.status).toBe('revoked');
     expect(ledger.query()[0]!.status).toBe('failed');

@@ -112,3 +112,21 @@ describe('registerHandlers', () => {
     expect(registered.size).toBe(0);
   });
 });
+
+describe('dispatch input shape', () => {
+  it('refuses inputs that are not plain objects, even where every field is optional', async () => {
+    const { handlers, calls } = recordingHandlers();
+    for (const input of [new Date(), new Map(), [], 'x', 1, null, undefined, Object.create({ inherited: true })]) {
+      const result = await dispatch('impersonation:list', consoleFrame, input, handlers, trusted, silent);
+      expect(result).toMatchObject({ ok: false, error: { kind: 'invalid-input' } });
+    }
+    expect(await dispatch('impersonation:list', consoleFrame, Object.create(null), handlers, trusted, silent)).toMatchObject({ ok: true });
+    expect(calls).toHaveLength(1);
+  });
+
+  it('caps what an issue may repeat of a hostile key', async () => {
+    const { handlers } = recordingHandlers();
+    const result = await dispatch('impersonation:list', consoleFrame, { ['k'.repeat(100_000)]: 1 }, handlers, trusted, silent);
+    expect(JSON.stringify(result).length).toBeLessThan(1000);
+  });
+});

@@ -195,7 +195,7 @@ export class Orchestrator {
 
     const navigation = this.#navigationFor(live.profile, token.url);
     if (!navigation || !isNavigationAllowed(token.url, navigation)) {
-      return this.#abortOpening(live, 'validation', 'The sign-in link of this instance is not an https address, so it was not opened.');
+      return this.#abortOpening(live, 'policy', 'The sign-in link of this instance is not an https address, so it was not opened.');
     }
     if (live.cancel) return this.#cancelOpening(live);
 

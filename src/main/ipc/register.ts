@@ -42,6 +42,11 @@ export async function dispatch(
     log.warn(`Refused ${channel} from an untrusted sender`, { frameUrl: sender?.frameUrl ?? null });
     return failure({ kind: 'forbidden-sender', message: 'This request did not come from the Understudy console.' });
   }
+  // Inputs are plain objects from structured clone; a Date, Map or class instance is not one,
+  // even where every field is optional and a schema would accept it.
+  if (!isPlainObject(input)) {
+    return failure({ kind: 'invalid-input', message: `Invalid request for ${channel}.`, issues: [{ path: '(input)', message: 'Expected an object' }] });
+  }
   const parsed = contract[channel].input.safeParse(input);
   if (!parsed.success) {
     return failure({
@@ -49,8 +54,9 @@ export async function dispatch(
       message: `Invalid request for ${channel}.`,
       // Paths and zod's own wording only: messages never echo the (possibly secret) input.
       issues: parsed.error.issues.slice(0, 20).map((issue) => ({
-        path: issue.path.map(String).join('.') || '(input)',
-        message: issue.message,
+        path: (issue.path.map(String).join('.') || '(input)').slice(0, 200),
+        // Capped: zod names unknown keys, and a hostile key can be a megabyte long.
+        message: issue.message.slice(0, 200),
       })),
     });
   }
@@ -60,6 +66,12 @@ export async function dispatch(
   } catch (error) {
     return failure(toErrorData(error, channel, log));
   }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
 }
 
 function failure(error: AppErrorData): Result<never> {

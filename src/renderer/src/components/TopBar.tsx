@@ -40,8 +40,10 @@ export function TopBar({ state, profile, onChooseOperator, showSwitcher = true }
               {profile ? null : <option value="">Choose…</option>}
               {state.profiles.map((candidate) => (
                 <option key={candidate.id} value={candidate.id}>
+                  {/* The marker first: a narrow switcher truncates the end of the text. */}
+                  {candidate.production ? 'PRODUCTION — ' : ''}
                   {candidate.name}
-                  {candidate.production ? ' — PRODUCTION' : candidate.kind === 'sandbox' ? ' — sandbox' : ''}
+                  {candidate.kind === 'sandbox' && !candidate.production ? ' — sandbox' : ''}
                 </option>
               ))}
             </select>
