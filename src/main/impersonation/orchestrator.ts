@@ -29,7 +29,8 @@ export interface Scheduler {
 }
 
 export const realScheduler: Scheduler = {
-  setTimer: (callback, ms) => setTimeout(callback, ms),
+  // Unref'd: a pending cap or a finished item's display time never keeps a process alive by itself.
+  setTimer: (callback, ms) => setTimeout(callback, ms).unref(),
   clearTimer: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
 
