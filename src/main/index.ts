@@ -55,7 +55,7 @@ async function start(): Promise<void> {
     keychain,
     documents: createElectronStoreDocuments(app.getPath('userData')),
     windowHost: createElectronWindowHost({ log }),
-    saveFile: saveWithDialog,
+    saveFile: (name, content) => saveWithDialog(consoleWindow, name, content),
     avatars,
     emit: (event, payload) => consoleWindow?.webContents.send(event, payload),
     osUser: userInfo().username,
@@ -79,6 +79,7 @@ async function start(): Promise<void> {
 function openConsole(): void {
   consoleWindow = createConsoleWindow({
     preloadPath: join(import.meta.dirname, '../preload/index.cjs'),
+    devTools: !app.isPackaged,
     entryUrl: consoleEntry,
     origin: consoleOrigin,
   });

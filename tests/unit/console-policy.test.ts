@@ -36,7 +36,8 @@ describe('console assets', () => {
 
 describe('console window', () => {
   it('is sandboxed and isolated with the preload as its only bridge', () => {
-    const prefs = consoleWebPreferences('/app/out/preload/index.cjs');
+    const prefs = consoleWebPreferences('/app/out/preload/index.cjs', false);
+    expect(consoleWebPreferences('/p.cjs', true).devTools).toBe(true);
     expect(prefs).toMatchObject({
       preload: '/app/out/preload/index.cjs',
       sandbox: true,
@@ -46,6 +47,7 @@ describe('console window', () => {
       webSecurity: true,
       allowRunningInsecureContent: false,
       webviewTag: false,
+      devTools: false,
     });
   });
 

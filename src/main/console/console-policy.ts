@@ -82,11 +82,11 @@ export function isConsoleNavigationAllowed(url: string, consoleOrigin: string): 
 }
 
 /** webPreferences of the console window; the preload is its only bridge to main. */
-export function consoleWebPreferences(preloadPath: string) {
+export function consoleWebPreferences(preloadPath: string, devTools: boolean) {
   return {
     ...HARDENED_WEB_PREFERENCES,
     preload: preloadPath,
-    devTools: true,
+    devTools,
   } as const;
 }
 

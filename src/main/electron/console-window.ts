@@ -9,6 +9,8 @@ import {
 
 export interface ConsoleWindowOptions {
   preloadPath: string;
+  /** Off in packaged builds: DevTools would let anyone at the machine call the bridge directly. */
+  devTools: boolean;
   /** The page to load: `understudy://console/index.html`, or the dev server in `npm run dev`. */
   entryUrl: string;
   origin: string;
@@ -40,7 +42,7 @@ export function createConsoleWindow(options: ConsoleWindowOptions): BrowserWindo
     minHeight: 520,
     title: 'Understudy',
     show: false,
-    webPreferences: consoleWebPreferences(options.preloadPath),
+    webPreferences: consoleWebPreferences(options.preloadPath, options.devTools),
   });
   lockDownContents(window.webContents, options.origin);
   window.once('ready-to-show', () => window.show());

@@ -1,12 +1,14 @@
 // Export goes through the OS save dialog: the renderer never chooses a path itself.
-import { writeFile } from 'node:fs/promises';
-import { BrowserWindow, dialog } from 'electron';
+import { chmod, writeFile } from 'node:fs/promises';
+import { dialog, type BrowserWindow } from 'electron';
 
-export async function saveWithDialog(suggestedName: string, content: string): Promise<string | null> {
-  const owner = BrowserWindow.getFocusedWindow();
+/** Saves next to the console window (never a customer pop-up that happens to have focus). */
+export async function saveWithDialog(owner: BrowserWindow | null, suggestedName: string, content: string): Promise<string | null> {
   const options = { defaultPath: suggestedName, properties: ['createDirectory' as const, 'showOverwriteConfirmation' as const] };
   const result = owner ? await dialog.showSaveDialog(owner, options) : await dialog.showSaveDialog(options);
   if (result.canceled || !result.filePath) return null;
   await writeFile(result.filePath, content, { encoding: 'utf8', mode: 0o600 });
+  // `mode` applies only to a new file; an overwritten one keeps its old permissions otherwise.
+  await chmod(result.filePath, 0o600);
   return result.filePath;
 }
