@@ -5,7 +5,8 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Cookie } from 'playwright-core';
+import type { Browser, BrowserContext, Cookie } from 'playwright-core';
+import { launchChromium } from '../support/chromium.ts';
 import type { ImpersonationView, Profile } from '../../src/shared/domain.ts';
 import { createClerkBackendGateway } from '../../src/main/clerk/clerk-backend-gateway.ts';
 import type { ClerkGateway } from '../../src/main/clerk/gateway.ts';
@@ -19,7 +20,6 @@ import { PlaywrightWindowHost, type PlaywrightImpersonationWindow } from '../sup
 
 const [ADA, ALAN, KATHERINE] = SANDBOX_FIXTURES.plain;
 const OPERATOR = SANDBOX_FIXTURES.operator;
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'];
 
 /**
  * Real timers for short waits (banner ticks, verification retries); long ones (token expiry, session
@@ -138,7 +138,7 @@ async function showsSubject(window: PlaywrightImpersonationWindow, subject: stri
 beforeAll(async () => {
   [sandbox, browser] = await Promise.all([
     startSandbox({ users: 50, now }),
-    chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS }),
+    launchChromium(),
   ]);
   gateway = createClerkBackendGateway({ secretKey: sandbox.secretKey, apiUrl: sandbox.apiUrl });
   dataDir = mkdtempSync(join(tmpdir(), 'understudy-impersonation-e2e-'));

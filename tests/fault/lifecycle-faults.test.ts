@@ -3,11 +3,12 @@
 // operator is told (the Result the console gets), and that nothing is lost — every token Clerk
 // minted is in the history with a status that tells the truth, and no session is left running.
 // Signed-in cases use real Chromium (PlaywrightWindowHost); the rest use windows that load nothing.
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ImpersonationView, LedgerEntry } from '../../src/shared/domain.ts';
 import type { WindowEvents, WindowHost, WindowSpec } from '../../src/main/impersonation/window-host.ts';
 import { SANDBOX_FIXTURES, startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
+import { launchChromium } from '../support/chromium.ts';
 import { PlaywrightWindowHost } from '../support/playwright-window-host.ts';
 import { expectNothingLost, InertWindowHost, OS_USER, startRig, type Rig } from './rig.ts';
 
@@ -19,11 +20,7 @@ let sandbox: Sandbox;
 const rigs: Rig[] = [];
 
 beforeAll(async () => {
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
-  });
+  browser = await launchChromium();
 });
 afterAll(() => browser?.close());
 afterEach(async () => {

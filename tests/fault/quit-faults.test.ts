@@ -2,10 +2,11 @@
 // live session is revoked at Clerk and every unused link revoked, windows wiped and closed, the
 // history says app-quit. With Clerk down at that moment, quitting still finishes, nothing is
 // forgotten, and the next start ends what was left.
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ImpersonationView, LedgerEntry } from '../../src/shared/domain.ts';
 import { SANDBOX_FIXTURES, startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
+import { launchChromium } from '../support/chromium.ts';
 import { PlaywrightWindowHost } from '../support/playwright-window-host.ts';
 import { expectNothingLost, InertWindowHost, OS_USER, startRig, type Rig } from './rig.ts';
 
@@ -17,11 +18,7 @@ let sandbox: Sandbox;
 const rigs: Rig[] = [];
 
 beforeAll(async () => {
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
-  });
+  browser = await launchChromium();
 });
 afterAll(() => browser?.close());
 afterEach(async () => {

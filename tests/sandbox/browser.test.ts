@@ -1,6 +1,7 @@
 // The impersonation round trip in real Chromium: each browser context stands for one isolated
 // window partition, as in the console.
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../support/chromium.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_FIXTURES, startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
 import { clerkFor, ticketUrl } from './helpers.ts';
@@ -12,11 +13,7 @@ let clerk: ReturnType<typeof clerkFor>;
 beforeAll(async () => {
   [sandbox, browser] = await Promise.all([
     startSandbox({ users: 50 }),
-    chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
-    }),
+    launchChromium(),
   ]);
   clerk = clerkFor(sandbox);
 });

@@ -4,7 +4,8 @@
 // see only its own values and its own `__session`, the operator's own browser none of them, and
 // ending one wipes its partition before the window goes, without touching the others.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from '../support/chromium.ts';
 import type { ImpersonationView } from '../../src/shared/domain.ts';
 import { SANDBOX_FIXTURES, startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
 import { PlaywrightWindowHost, type PlaywrightImpersonationWindow } from '../support/playwright-window-host.ts';
@@ -28,11 +29,7 @@ let rig: Rig;
 beforeAll(async () => {
   [sandbox, browser] = await Promise.all([
     startSandbox({ users: 30 }),
-    chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
-    }),
+    launchChromium(),
   ]);
   host = new PlaywrightWindowHost(browser);
   rig = await startRig({ sandbox, windowHost: host });

@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Channel } from '../../src/shared/contract.ts';
 import { AvatarProxy } from '../../src/main/clerk/avatar-proxy.ts';
 import { consoleResponse } from '../../src/main/console/console-server.ts';
@@ -18,21 +18,8 @@ import { createLogger, type Logger } from '../../src/main/log.ts';
 import { createServices, type MainServices } from '../../src/main/services.ts';
 import { startSandbox } from '../../src/sandbox/index.ts';
 import { bridgeScript } from './bundle-bridge.ts';
+import { launchChromium } from './chromium.ts';
 import { PlaywrightWindowHost } from './playwright-window-host.ts';
-
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-dev-shm-usage',
-];
-
-export function launchChromium(headless = true): Promise<Browser> {
-  return chromium.launch({ executablePath: '/usr/bin/chromium', headless, args: CHROMIUM_ARGS });
-}
 
 type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
 
