@@ -16,7 +16,9 @@ const devOnlyInlineScript = (): Plugin => ({
 export default defineConfig({
   main: {
     build: {
-      rollupOptions: { input: { index: resolve('src/main/index.ts') } },
+      // entry.ts installs the network before index.ts (the composition root) is loaded. Chunks sit
+      // beside the entry: index.ts resolves ../renderer and ../preload from its own folder.
+      rollupOptions: { input: { index: resolve('src/main/entry.ts') }, output: { chunkFileNames: '[name]-[hash].js' } },
     },
   },
   preload: {

@@ -2,6 +2,8 @@
 import { redact } from './redact.ts';
 
 export interface Logger {
+  /** Where a person finds the lines (the log file's path), for messages that point there. */
+  readonly location?: string;
   info(message: string, details?: unknown): void;
   warn(message: string, details?: unknown): void;
   error(message: string, details?: unknown): void;
@@ -19,10 +21,15 @@ function describe(details: unknown): string {
 
 export type LogSink = (level: 'info' | 'warn' | 'error', line: string) => void;
 
-export function createLogger(sink: LogSink = defaultSink): Logger {
+export function createLogger(sink: LogSink = defaultSink, location = 'the terminal output'): Logger {
   const write = (level: 'info' | 'warn' | 'error') => (message: string, details?: unknown) =>
     sink(level, redact(`${message}${describe(details)}`));
-  return { info: write('info'), warn: write('warn'), error: write('error') };
+  return { location, info: write('info'), warn: write('warn'), error: write('error') };
+}
+
+/** The sentence that sends a person to the log. */
+export function detailsIn(log: Pick<Logger, 'location'>): string {
+  return log.location ? `The details are in the log: ${log.location}` : 'The details are in the log.';
 }
 
 function defaultSink(level: 'info' | 'warn' | 'error', line: string): void {

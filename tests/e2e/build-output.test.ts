@@ -15,6 +15,19 @@ describe('build output', () => {
     expect(preload).toContain('exposeInMainWorld("understudy"');
   });
 
+  it('starts main with the network installed before @clerk/backend can capture fetch', () => {
+    const entry = readFileSync('out/main/index.js', 'utf8');
+    const staticImports = [...entry.matchAll(/^import\b[^'"]*["']([^"']+)["']/gm)].map((match) => match[1]);
+    expect(staticImports).toEqual(['electron']);
+    const install = entry.indexOf('useChromiumNetwork()');
+    const load = entry.search(/await import\(["']\.\/[^"']+\.js["']\)/);
+    expect(install).toBeGreaterThan(-1);
+    expect(load).toBeGreaterThan(install);
+    // The composition root it loads is the one that imports the SDK.
+    const root = /await import\(["']\.\/([^"']+\.js)["']\)/.exec(entry)![1]!;
+    expect(readFileSync(`out/main/${root}`, 'utf8')).toMatch(/from ["']@clerk\/backend["']/);
+  });
+
   it('serves a console page without inline script or remote resources', () => {
     const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
     expect(scripts.length).toBeGreaterThan(0);

@@ -3,7 +3,7 @@
 import type { z } from 'zod';
 import { contract, channels, type Channel, type ChannelOutput, type Contract } from '../../shared/contract.ts';
 import { AppError, type AppErrorData, type Result } from '../../shared/errors.ts';
-import type { Logger } from '../log.ts';
+import { detailsIn, type Logger } from '../log.ts';
 import { isTrustedSender, type IpcSender, type TrustedConsole } from './sender.ts';
 
 export type Handlers = {
@@ -81,5 +81,5 @@ function failure(error: AppErrorData): Result<never> {
 export function toErrorData(error: unknown, channel: string, log: Logger): AppErrorData {
   if (error instanceof AppError) return error.toData();
   log.error(`Unexpected failure in ${channel}`, error);
-  return { kind: 'internal', message: 'Something went wrong inside Understudy. The details are in the log.' };
+  return { kind: 'internal', message: `Something went wrong inside Understudy. ${detailsIn(log)}` };
 }
