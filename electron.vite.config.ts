@@ -2,15 +2,13 @@ import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
 import type { Plugin } from 'vite';
+import { devServerCsp } from './src/main/console/dev-server-csp.ts';
 
-/**
- * `npm run dev` only: React's fast-refresh preamble is an inline script, which the console CSP
- * forbids. The dev server's page allows inline script; built output keeps the strict policy.
- */
-const devOnlyInlineScript = (): Plugin => ({
+/** `npm run dev` only: see dev-server-csp.ts. */
+const devServerPolicy = (): Plugin => ({
   name: 'understudy-dev-csp',
   apply: 'serve',
-  transformIndexHtml: (html) => html.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'"),
+  transformIndexHtml: devServerCsp,
 });
 
 export default defineConfig({
@@ -39,6 +37,6 @@ export default defineConfig({
       minify: true,
       rollupOptions: { input: { index: resolve('src/renderer/index.html') } },
     },
-    plugins: [react(), devOnlyInlineScript()],
+    plugins: [react(), devServerPolicy()],
   },
 });
