@@ -3,7 +3,7 @@
 import react from '@vitejs/plugin-react';
 import { resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { createServer, type Plugin, type ViteDevServer } from 'vite';
+import { createServer, type PluginOption, type ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devServerCsp } from '../../src/main/console/dev-server-csp.ts';
 import { launchChromium } from '../support/chromium.ts';
@@ -15,7 +15,7 @@ beforeAll(async () => {
 afterAll(async () => browser?.close());
 
 async function serve(policy: ((html: string) => string) | null): Promise<ViteDevServer> {
-  const plugins: Plugin[] = [react()];
+  const plugins: PluginOption[] = [react()];
   if (policy) plugins.push({ name: 'understudy-dev-csp', apply: 'serve', transformIndexHtml: policy });
   const server = await createServer({ configFile: false, root: resolve('src/renderer'), plugins, logLevel: 'silent', server: { host: '127.0.0.1', port: 0, hmr: false } });
   await server.listen();
