@@ -35,6 +35,8 @@ export interface ServiceDeps {
   avatars: AvatarProxy;
   /** The built-in demo instance, when running. Its origins are loopback http, allowed for navigation. */
   sandbox?: { secretKey: string; apiUrl: string; origins: string[] } | null;
+  /** The log file and a way to show its folder (the app's file log); absent under tests. */
+  logFile?: { path: string; openFolder(): Promise<void> } | null;
 }
 
 export interface MainServices {
@@ -42,8 +44,10 @@ export interface MainServices {
   profiles: ProfileService;
   ledger: Ledger;
   orchestrator: Orchestrator;
-  /** Ends leftovers from a crashed run; call once after start. */
+  /** Ends leftovers from a crashed run, telling the console what it does; call once, after the console opened. */
   recover(): Promise<void>;
+  /** Tells the operator something through the console's notices (e.g. a crash main recovered from). */
+  notify(text: string): void;
   /** Ends every live impersonation (app quit). */
   shutdown(): Promise<void>;
 }
@@ -94,6 +98,7 @@ export async function createServices(deps: ServiceDeps): Promise<MainServices> {
     activeProfileId: profiles.activeId(),
     notices: [...notices],
     osUser: deps.osUser,
+    logPath: deps.logFile?.path ?? null,
   });
   const changed = () => deps.emit('app:changed', state());
 
@@ -105,6 +110,11 @@ export async function createServices(deps: ServiceDeps): Promise<MainServices> {
     'app:dismissNotice': ({ index }) => {
       notices.splice(index, 1);
       return state();
+    },
+    'app:openLogFolder': async () => {
+      if (!deps.logFile) throw new AppError({ kind: 'not-found', message: 'This run of Understudy writes no log file; its log goes to the terminal.' });
+      await deps.logFile.openFolder();
+      return null;
     },
 
     'profiles:add': async ({ name, secretKey }) => {
@@ -159,8 +169,8 @@ export async function createServices(deps: ServiceDeps): Promise<MainServices> {
     'impersonation:end': ({ id }) => orchestrator.end(id, 'operator', deps.osUser),
     'impersonation:endAll': () => orchestrator.endAll('end-all', deps.osUser),
     'impersonation:arrange': () => {
-      orchestrator.arrange();
-      return null;
+      const arranged = orchestrator.arrange();
+      return { arranged, positioned: deps.windowHost.positionsHonoured?.() ?? true };
     },
 
     'ledger:query': ({ filter }) => ledger.query(filter),
@@ -179,7 +189,29 @@ export async function createServices(deps: ServiceDeps): Promise<MainServices> {
     profiles,
     ledger,
     orchestrator,
-    recover: () => orchestrator.recover(),
+    recover: async () => {
+      // Offline, ending leftovers can take minutes: the console is already open and says what happens.
+      const leftoverIds = new Set(ledger.live().map((entry) => entry.id));
+      const leftovers = leftoverIds.size;
+      if (leftovers === 0) return;
+      const plural = (n: number) => `${n} impersonation${n === 1 ? '' : 's'}`;
+      const progress = `Ending ${plural(leftovers)} left live by the last run of Understudy…`;
+      notices.push(progress);
+      changed();
+      await orchestrator.recover();
+      const stillLive = ledger.live().filter((entry) => leftoverIds.has(entry.id)).length;
+      notices.splice(notices.indexOf(progress), 1);
+      notices.push(
+        stillLive === 0
+          ? `Ended ${plural(leftovers)} left live by the last run. The History shows each one.`
+          : `Ended ${plural(leftovers - stillLive)} of ${plural(leftovers)} left live by the last run; ${stillLive} could not be ended at Clerk and will be tried again at the next start (the History says why).`,
+      );
+      changed();
+    },
+    notify: (text) => {
+      notices.push(text);
+      changed();
+    },
     shutdown: async () => {
       await orchestrator.endAll('app-quit', deps.osUser);
     },

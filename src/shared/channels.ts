@@ -4,6 +4,7 @@
 export const channels = [
   'app:getState',
   'app:dismissNotice',
+  'app:openLogFolder',
   'profiles:add',
   'profiles:rename',
   'profiles:remove',

@@ -70,6 +70,8 @@ interface ChannelDefinition {
 export const contract = {
   'app:getState': channel(none, returns<AppState>()),
   'app:dismissNotice': channel(z.strictObject({ index: z.number().int().nonnegative().max(1000) }), returns<AppState>()),
+  /** Opens the folder of the log file in the OS file manager. */
+  'app:openLogFolder': channel(none, returns<null>()),
 
   'profiles:add': channel(
     z.strictObject({ name: text(80).trim().min(1), secretKey: text(512).trim() }),
@@ -110,7 +112,8 @@ export const contract = {
   'impersonation:focus': channel(z.strictObject({ id: id() }), returns<null>()),
   'impersonation:end': channel(z.strictObject({ id: id() }), returns<ImpersonationView>()),
   'impersonation:endAll': channel(none, returns<ImpersonationView[]>()),
-  'impersonation:arrange': channel(none, returns<null>()),
+  /** `positioned` is false where the desktop places windows itself (Wayland): only sizes were set. */
+  'impersonation:arrange': channel(none, returns<{ arranged: number; positioned: boolean }>()),
 
   'ledger:query': channel(z.strictObject({ filter: ledgerFilterSchema }), returns<LedgerEntry[]>()),
   'ledger:revokeToken': channel(z.strictObject({ entryId: id() }), returns<LedgerEntry>()),

@@ -181,4 +181,6 @@ export interface AppState {
   /** Things the operator must be told once, e.g. a corrupt ledger moved aside. */
   notices: string[];
   osUser: string;
+  /** The log file a person can open (Settings shows it), or null when logs only go to the terminal. */
+  logPath: string | null;
 }

@@ -92,6 +92,7 @@ const policy: Field = {
 const FIELDS: Record<Channel, Record<string, Field>> = {
   'app:getState': {},
   'app:dismissNotice': { index: { kind: 'int', min: 0, max: 1000 } },
+  'app:openLogFolder': {},
   'profiles:add': { name: { kind: 'text', max: 80, nonEmpty: 'trimmed' }, secretKey: { kind: 'text', max: 512 } },
   'profiles:rename': { profileId: id, name: { kind: 'text', max: 80, nonEmpty: 'trimmed' } },
   'profiles:remove': { profileId: id },

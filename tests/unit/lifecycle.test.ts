@@ -5,6 +5,7 @@ import { createLogger } from '../../src/main/log.ts';
 import { applicationMenu, hasUnsafeRoles, rolesOf } from '../../src/main/lifecycle/app-menu.ts';
 import { consoleCrashDecision } from '../../src/main/lifecycle/console-crash.ts';
 import { createQuitCoordinator } from '../../src/main/lifecycle/quit-coordinator.ts';
+import { exportDefaultPath } from '../../src/main/export-location.ts';
 
 function quitRig(shutdown: (() => Promise<void>) | null, steps: Array<() => Promise<void>> = []) {
   const lines: string[] = [];
@@ -111,5 +112,16 @@ describe('a crashed console', () => {
 
   it('ignores a clean exit', () => {
     expect(consoleCrashDecision('clean-exit', [], 0, 'x').action).toBe('ignore');
+  });
+});
+
+describe('the export dialog', () => {
+  const folders = { documents: '/home/agent/Documents', downloads: '/home/agent/Downloads', home: '/home/agent' };
+  it('opens in Documents with the suggested name', () => {
+    expect(exportDefaultPath('understudy-history-2026-11-29.csv', folders, () => true)).toBe('/home/agent/Documents/understudy-history-2026-11-29.csv');
+  });
+  it('falls back to Downloads, then home, when a folder is missing', () => {
+    expect(exportDefaultPath('h.json', folders, (path) => path.endsWith('Downloads'))).toBe('/home/agent/Downloads/h.json');
+    expect(exportDefaultPath('h.json', { ...folders, documents: null }, () => false)).toBe('/home/agent/h.json');
   });
 });

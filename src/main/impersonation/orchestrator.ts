@@ -583,14 +583,15 @@ export class Orchestrator {
     live.window.focus();
   }
 
-  /** Lays the open impersonation windows out side by side, oldest first. */
-  arrange(): void {
+  /** Lays the open impersonation windows out side by side, oldest first; returns how many. */
+  arrange(): number {
     const windows = [...this.#live.values()]
       .filter((live) => live.window && !live.window.isClosed() && (live.phase === 'waiting' || live.phase === 'signed-in'))
       .sort((a, b) => a.startedAt - b.startedAt)
       .map((live) => live.window!);
     const bounds = gridLayout(windows.length, this.#deps.windowHost.workArea());
     windows.forEach((window, index) => window.setBounds(bounds[index]!));
+    return windows.length;
   }
 
   // ─── helpers ────────────────────────────────────────────────────────────────────────────────

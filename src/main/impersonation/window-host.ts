@@ -95,4 +95,9 @@ export interface WindowHost {
   open(spec: WindowSpec, events: WindowEvents): Promise<ImpersonationWindow>;
   /** The usable screen area for `arrange()`. */
   workArea(): Bounds;
+  /**
+   * False where the desktop places windows itself and ignores positions (Wayland): `setBounds`
+   * then only sets sizes. Absent means positions are honoured.
+   */
+  positionsHonoured?(): boolean;
 }

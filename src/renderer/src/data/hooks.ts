@@ -89,6 +89,7 @@ export function useNow(): number {
 export function useAction<A extends unknown[], T>(action: (...args: A) => Promise<T>) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<AppError | null>(null);
+  const [result, setResult] = useState<T | undefined>(undefined);
   const actionRef = useRef(action);
   actionRef.current = action;
   const mounted = useRef(true);
@@ -102,7 +103,9 @@ export function useAction<A extends unknown[], T>(action: (...args: A) => Promis
     setBusy(true);
     setError(null);
     try {
-      return await actionRef.current(...args);
+      const value = await actionRef.current(...args);
+      if (mounted.current) setResult(value);
+      return value;
     } catch (caught) {
       if (mounted.current) setError(toAppError(caught));
       return undefined;
@@ -110,5 +113,5 @@ export function useAction<A extends unknown[], T>(action: (...args: A) => Promis
       if (mounted.current) setBusy(false);
     }
   }, []);
-  return { run, busy, error, clearError: () => setError(null) };
+  return { run, busy, error, result, clearError: () => setError(null) };
 }

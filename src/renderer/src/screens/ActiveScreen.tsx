@@ -16,7 +16,12 @@ import { formatCountdown, formatDateTime, isLivePhase, PHASE_LABELS, timeLeft } 
 export function ActiveScreen({ highlight, onEndAll }: { highlight: string | undefined; onEndAll(): void }) {
   const list = useStore(impersonations);
   const refresh = useAction(async () => impersonations.set(await call(api().impersonation.list({}))));
-  const arrange = useAction(() => call(api().impersonation.arrange({})));
+  const arrange = useAction(async () => {
+    const result = await call(api().impersonation.arrange({}));
+    // Wayland leaves placement to the desktop: say so rather than pretend the windows moved.
+    announce(result.positioned ? `Arranged ${result.arranged} windows side by side.` : `Resized ${result.arranged} windows; this desktop (Wayland) decides where they go.`);
+    return result;
+  });
   const live = list.filter((view) => isLivePhase(view.phase));
   const finished = list.filter((view) => !isLivePhase(view.phase));
 
@@ -49,6 +54,11 @@ export function ActiveScreen({ highlight, onEndAll }: { highlight: string | unde
       </header>
       {refresh.error ? <ErrorMessage error={refresh.error} onRetry={() => void refresh.run()} compact /> : null}
       {arrange.error ? <ErrorMessage error={arrange.error} compact /> : null}
+      {arrange.result && !arrange.result.positioned ? (
+        <p className="muted" role="status">
+          Windows were resized. This desktop (Wayland) decides where windows go, so Understudy cannot place them side by side.
+        </p>
+      ) : null}
       {list.length === 0 ? (
         <EmptyState
           title="No impersonations running"

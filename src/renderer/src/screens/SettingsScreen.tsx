@@ -31,6 +31,7 @@ export function SettingsScreen({ state }: { state: AppState }) {
       <InstancesSection state={state} />
       <PolicySection state={state} />
       <AppearanceSection />
+      <LogSection logPath={state.logPath} />
     </section>
   );
 }
@@ -320,6 +321,33 @@ function AppearanceSection() {
           </label>
         ))}
       </fieldset>
+    </section>
+  );
+}
+
+/** Where Understudy's log is, and a way to open its folder (errors say "details are in the log"). */
+function LogSection({ logPath }: { logPath: string | null }) {
+  const open = useAction(() => call(api().app.openLogFolder({})));
+  return (
+    <section className="panel" aria-labelledby="log-title">
+      <header className="panel__header">
+        <h2 id="log-title" className="panel__title">
+          Log
+        </h2>
+      </header>
+      {logPath ? (
+        <>
+          <p className="panel__subtitle">
+            Understudy writes what it does, without keys or sign-in links, to <code>{logPath}</code>.
+          </p>
+          <button type="button" className="button" onClick={() => void open.run()} disabled={open.busy}>
+            Open log folder
+          </button>
+          {open.error ? <ErrorMessage error={open.error} compact /> : null}
+        </>
+      ) : (
+        <p className="panel__subtitle">This run of Understudy logs to the terminal it was started from.</p>
+      )}
     </section>
   );
 }
