@@ -103,10 +103,12 @@ vi.mock('electron', async () => {
     }
   }
   class WebContentsView {
-    readonly webContents = new FakeWebContents();
+    readonly webContents: FakeWebContents;
     readonly webPreferences: Record<string, unknown>;
     bounds: unknown = null;
-    constructor(options: { webPreferences: Record<string, unknown> }) {
+    constructor(options: { webPreferences: Record<string, unknown>; webContents?: FakeWebContents }) {
+      // Electron adopts a given web contents (a pop-up's, created by Electron for window.open).
+      this.webContents = options.webContents ?? new FakeWebContents();
       this.webPreferences = options.webPreferences;
       views.push(this);
     }
@@ -328,6 +330,48 @@ describe('Electron window host', () => {
     expect(events.ended).toBe(1);
     // And it listens again for the next press.
     expect(bannerView.webContents.scripts.filter((script) => script === 'window.understudyBanner.nextEnd()')).toHaveLength(2);
+  });
+
+  it('redraws the banner and re-arms End after its view reloads, ignoring a press from before', async () => {
+    const { window, bannerView } = await open();
+    await new Promise((resolve) => setImmediate(resolve));
+    window.updateBanner({ ...banner, status: 'Signed in', timeLeft: '09:00' });
+    const staleEnd = bannerView.webContents.endClick!;
+    bannerView.webContents.scripts.length = 0;
+    // A reload, whatever triggered it: the page starts loading, then finishes with empty elements.
+    bannerView.webContents.emit('did-start-loading');
+    bannerView.webContents.emit('did-finish-load');
+    expect(bannerView.webContents.scripts.some((script) => script.includes('"timeLeft":"09:00"'))).toBe(true);
+    staleEnd();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(events.ended).toBe(0);
+    bannerView.webContents.endClick!();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(events.ended).toBe(1);
+  });
+
+  it('refuses blank pop-ups and frames an allowed one with its own banner', async () => {
+    const { pageView, session } = await open({ readOnly: false });
+    expect(pageView.webContents.openHandler({ url: 'about:blank' })).toEqual({ action: 'deny' });
+    const response = pageView.webContents.openHandler({ url: 'https://accounts.google.com/o/oauth2' }) as unknown as {
+      action: string;
+      createWindow(options: Record<string, unknown>): Contents;
+    };
+    expect(response.action).toBe('allow');
+    const before = fake.views.length;
+    const guest = new (pageView.webContents.constructor as new () => Contents)();
+    const contents = response.createWindow({ width: 500, height: 600, webContents: guest, webPreferences: { session } });
+    const added = fake.views.slice(before) as View[];
+    // The pop-up's own page (the web contents Electron made, adopted) and a banner view of its own.
+    expect(contents).toBe(guest);
+    expect(added.map((view) => view.webContents)).toContain(guest);
+    const popupBanner = added.find((view) => view.webContents !== guest)!;
+    expect(popupBanner.webPreferences['session']).not.toBe(session);
+    expect('preload' in popupBanner.webPreferences).toBe(false);
+    expect(fake.windows).toHaveLength(2);
+    // It ends with the impersonation.
+    (fake.windows[0] as Window).close();
+    expect((fake.windows[1] as Window).destroyed).toBe(true);
   });
 
   it('wipes the partition, and on close destroys both views and reports it once', async () => {

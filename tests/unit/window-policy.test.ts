@@ -103,7 +103,10 @@ describe('isNavigationAllowed', () => {
 describe('windowOpenDecision', () => {
   it('keeps allowed pop-ups in the same partition', () => {
     expect(windowOpenDecision('https://accounts.google.com/o/oauth2', clerk)).toEqual({ action: 'allow-same-partition' });
-    expect(windowOpenDecision('about:blank', clerk)).toEqual({ action: 'allow-same-partition' });
+  });
+
+  it('refuses blank and script-only pop-ups, which have no address the banner could name', () => {
+    for (const url of ['about:blank', '', 'about:srcdoc', 'about:blank#x']) expect(windowOpenDecision(url, clerk)).toEqual({ action: 'deny' });
   });
 
   it('refuses everything else', () => {

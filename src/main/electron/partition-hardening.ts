@@ -1,6 +1,6 @@
 // Applies the impersonation window rules (../impersonation/window-policy.ts) to an Electron
 // session and to the web contents that use it. Called before anything is loaded in them.
-import { session, type BrowserWindowConstructorOptions, type Certificate, type Session, type WebContents } from 'electron';
+import { session, type Certificate, type Session, type WebContents, type WindowOpenHandlerResponse } from 'electron';
 import { isImpersonationPartition } from '../impersonation/partition.ts';
 import type { NavigationPolicy } from '../impersonation/window-host.ts';
 import {
@@ -60,7 +60,7 @@ export function hardenedPartition(name: string, rules: PartitionRules): Session 
 export function guardContents(
   contents: WebContents,
   navigation: NavigationPolicy,
-  onWindowOpen: (url: string) => { action: 'deny' } | { action: 'allow'; overrideBrowserWindowOptions: BrowserWindowConstructorOptions },
+  onWindowOpen: (url: string) => WindowOpenHandlerResponse,
 ): void {
   const guard = (event: { url: string; preventDefault(): void }) => {
     if (!isNavigationAllowed(event.url, navigation)) event.preventDefault();

@@ -6,8 +6,6 @@ import {
   screen,
   session,
   WebContentsView,
-  type BrowserWindow,
-  type BrowserWindowConstructorOptions,
   type Cookie,
   type Session,
   type WebContents,
@@ -30,6 +28,8 @@ import { guardContents, hardenedPartition } from './partition-hardening.ts';
 
 export interface ElectronWindowHostOptions {
   log: Logger;
+  /** False on Wayland, where the desktop places windows (see lifecycle/display.ts). */
+  positionsHonoured?: boolean;
 }
 
 /** The banners' own session: in memory, no permission, no network (the page is a data: URL). */
@@ -59,77 +59,47 @@ function toPartitionCookie(cookie: Cookie): PartitionCookie {
 
 export function createElectronWindowHost(options: ElectronWindowHostOptions): WindowHost {
   const { log } = options;
+  const positionsHonoured = options.positionsHonoured ?? true;
   return {
     workArea: () => screen.getPrimaryDisplay().workArea,
+    positionsHonoured: () => positionsHonoured,
 
     async open(spec: WindowSpec, events: WindowEvents): Promise<ImpersonationWindow> {
       // Hardened before any view exists on it, so before the first request.
       const ses = hardenedPartition(spec.partition, { navigation: spec.navigation, readOnly: spec.readOnly });
       const { partition: _named, ...pagePreferences } = impersonationWebPreferences(spec.partition);
 
-      const window = new BaseWindow({ width: 1280, height: 860, minWidth: 480, minHeight: 320, title: spec.title, show: false });
-      const banner = new WebContentsView({
-        webPreferences: { ...HARDENED_WEB_PREFERENCES, session: bannerPartition(), devTools: false },
-      });
+      let closed = false;
+      const banners = new BannerSet(() => !closed, () => events.onEndRequested());
+      const banner = banners.add(spec.banner);
       const page = new WebContentsView({ webPreferences: { ...pagePreferences, session: ses } });
-      window.contentView.addChildView(page);
-      window.contentView.addChildView(banner);
+      const main = framedWindow(spec.title, page, banner, { width: 1280, height: 860 });
+      const window = main.window;
 
-      const layout = () => {
-        const { width, height } = window.getContentBounds();
-        banner.setBounds({ x: 0, y: 0, width, height: BANNER_HEIGHT });
-        page.setBounds({ x: 0, y: BANNER_HEIGHT, width, height: Math.max(0, height - BANNER_HEIGHT) });
-      };
-      layout();
-      window.on('resize', layout);
-
-      // The banner never navigates and never opens anything.
-      banner.webContents.on('will-navigate', (event) => event.preventDefault());
-      banner.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
-
-      const children = new Set<BrowserWindow>();
-      const popupOptions = (): BrowserWindowConstructorOptions => ({
-        parent: window,
-        title: spec.title,
-        webPreferences: { ...pagePreferences, session: ses },
-      });
+      // Pop-ups the policy allows (an identity provider's sign-in) open in the same partition, framed
+      // by the same banner, and close with the impersonation. Electron creates the pop-up's web
+      // contents itself (so `window.opener` works) and hands it to `createWindow`, which must adopt
+      // it (docs/api/structures/window-open-handler-response.md).
+      const popups = new Set<BaseWindow>();
       const guardPage = (contents: WebContents) => {
-        guardContents(contents, spec.navigation, (url) =>
-          windowOpenDecision(url, spec.navigation).action === 'allow-same-partition'
-            ? { action: 'allow', overrideBrowserWindowOptions: popupOptions() }
-            : { action: 'deny' },
-        );
-        contents.on('did-create-window', (child) => {
-          children.add(child);
-          child.on('closed', () => children.delete(child));
-          child.on('page-title-updated', (event) => event.preventDefault());
-          guardPage(child.webContents);
+        guardContents(contents, spec.navigation, (url) => {
+          if (closed || windowOpenDecision(url, spec.navigation).action !== 'allow-same-partition') return { action: 'deny' };
+          return {
+            action: 'allow',
+            overrideBrowserWindowOptions: { title: spec.title, webPreferences: { ...pagePreferences, session: ses } },
+            createWindow: (options) => {
+              const view = new WebContentsView({ webContents: (options as { webContents?: WebContents }).webContents, webPreferences: options.webPreferences });
+              const popup = framedWindow(spec.title, view, banners.add(banners.latest), { width: options.width ?? 800, height: options.height ?? 640 }).window;
+              popups.add(popup);
+              popup.on('closed', () => popups.delete(popup));
+              guardPage(view.webContents);
+              popup.show();
+              return view.webContents;
+            },
+          };
         });
       };
       guardPage(page.webContents);
-
-      let closed = false;
-      let bannerReady = false;
-      let latestBanner: BannerContent = spec.banner;
-      const draw = () => {
-        if (!closed && bannerReady) void banner.webContents.executeJavaScript(renderScript(latestBanner)).catch(() => undefined);
-      };
-      const awaitEnd = () => {
-        if (closed) return;
-        banner.webContents.executeJavaScript(NEXT_END_SCRIPT).then(
-          () => {
-            if (closed) return;
-            events.onEndRequested();
-            awaitEnd();
-          },
-          () => undefined,
-        );
-      };
-      banner.webContents.once('did-finish-load', () => {
-        bannerReady = true;
-        draw();
-        awaitEnd();
-      });
 
       const cookieListeners = new Set<(change: CookieChange) => void>();
       const onCookie = (_event: unknown, cookie: Cookie, _cause: string, removed: boolean) => {
@@ -142,10 +112,7 @@ export function createElectronWindowHost(options: ElectronWindowHostOptions): Wi
         closed = true;
         ses.cookies.off('changed', onCookie);
         cookieListeners.clear();
-        for (const child of children) if (!child.isDestroyed()) child.destroy();
-        // A BaseWindow does not destroy its views' web contents: without this they would live on.
-        if (!page.webContents.isDestroyed()) page.webContents.close();
-        if (!banner.webContents.isDestroyed()) banner.webContents.close();
+        for (const popup of popups) if (!popup.isDestroyed()) popup.destroy();
         events.onClosed();
       });
       // A crashed page is a window the operator can no longer see into: treat it as closed.
@@ -154,7 +121,7 @@ export function createElectronWindowHost(options: ElectronWindowHostOptions): Wi
       });
 
       try {
-        await banner.webContents.loadURL(BANNER_URL);
+        await main.bannerLoaded;
       } catch (error) {
         // No banner, no impersonation: the page must never show without it.
         window.destroy();
@@ -176,8 +143,7 @@ export function createElectronWindowHost(options: ElectronWindowHostOptions): Wi
           return () => cookieListeners.delete(listener);
         },
         updateBanner(content) {
-          latestBanner = content;
-          draw();
+          banners.draw(content);
         },
         focus() {
           if (closed) return;
@@ -186,7 +152,10 @@ export function createElectronWindowHost(options: ElectronWindowHostOptions): Wi
           window.focus();
         },
         setBounds(bounds: Bounds) {
-          if (!closed) window.setBounds(bounds);
+          if (closed) return;
+          // Wayland ignores positions: set the size only rather than pretend to place the window.
+          if (positionsHonoured) window.setBounds(bounds);
+          else window.setSize(bounds.width, bounds.height);
         },
         async clearData() {
           await ses.clearData();
@@ -204,4 +173,95 @@ export function createElectronWindowHost(options: ElectronWindowHostOptions): Wi
       };
     },
   };
+}
+
+/**
+ * One window of an impersonation: Understudy's banner on top, the customer page below, each its own
+ * view. A BaseWindow does not destroy its views' web contents when it closes
+ * (docs/api/base-window.md): closing them here is what ends their renderers.
+ */
+function framedWindow(title: string, page: WebContentsView, banner: WebContentsView & { loaded: Promise<void> }, size: { width: number; height: number }) {
+  const window = new BaseWindow({ ...size, minWidth: 480, minHeight: 320, title, show: false });
+  window.contentView.addChildView(page);
+  window.contentView.addChildView(banner);
+  const layout = () => {
+    const { width, height } = window.getContentBounds();
+    banner.setBounds({ x: 0, y: 0, width, height: BANNER_HEIGHT });
+    page.setBounds({ x: 0, y: BANNER_HEIGHT, width, height: Math.max(0, height - BANNER_HEIGHT) });
+  };
+  layout();
+  window.on('resize', layout);
+  window.on('closed', () => {
+    if (!page.webContents.isDestroyed()) page.webContents.close();
+    if (!banner.webContents.isDestroyed()) banner.webContents.close();
+  });
+  return { window, bannerLoaded: banner.loaded };
+}
+
+/**
+ * The banners of one impersonation (its window and each pop-up). Every load of a banner view —
+ * the first, or a reload for any reason, a crash included — draws the latest content and arms its
+ * End button again; an End press from a page that has since reloaded is ignored.
+ */
+class BannerSet {
+  latest: BannerContent;
+  readonly #views = new Map<WebContentsView, { ready: boolean; generation: number }>();
+  readonly #open: () => boolean;
+  readonly #onEnd: () => void;
+
+  constructor(open: () => boolean, onEnd: () => void) {
+    this.#open = open;
+    this.#onEnd = onEnd;
+    this.latest = null as unknown as BannerContent;
+  }
+
+  add(content: BannerContent): WebContentsView & { loaded: Promise<void> } {
+    this.latest = content;
+    const view = new WebContentsView({ webPreferences: { ...HARDENED_WEB_PREFERENCES, session: bannerPartition(), devTools: false } });
+    const state = { ready: false, generation: 0 };
+    this.#views.set(view, state);
+    const contents = view.webContents;
+    // The banner never navigates and never opens anything.
+    contents.on('will-navigate', (event) => event.preventDefault());
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+    contents.on('did-start-loading', () => {
+      state.ready = false;
+    });
+    contents.on('did-finish-load', () => {
+      state.ready = true;
+      state.generation += 1;
+      this.#drawOne(view);
+      this.#awaitEnd(view, state.generation);
+    });
+    // A banner whose renderer died would leave the page unlabelled: bring it back.
+    contents.on('render-process-gone', () => {
+      if (this.#open() && !contents.isDestroyed()) contents.reload();
+    });
+    contents.on('destroyed', () => this.#views.delete(view));
+    return Object.assign(view, { loaded: contents.loadURL(BANNER_URL) });
+  }
+
+  draw(content: BannerContent): void {
+    this.latest = content;
+    for (const view of this.#views.keys()) this.#drawOne(view);
+  }
+
+  #drawOne(view: WebContentsView): void {
+    const state = this.#views.get(view);
+    if (!this.#open() || !state?.ready || view.webContents.isDestroyed()) return;
+    void view.webContents.executeJavaScript(renderScript(this.latest)).catch(() => undefined);
+  }
+
+  #awaitEnd(view: WebContentsView, generation: number): void {
+    const state = this.#views.get(view);
+    if (!this.#open() || !state || view.webContents.isDestroyed()) return;
+    view.webContents.executeJavaScript(NEXT_END_SCRIPT).then(
+      () => {
+        if (!this.#open() || state.generation !== generation) return;
+        this.#onEnd();
+        this.#awaitEnd(view, generation);
+      },
+      () => undefined,
+    );
+  }
 }

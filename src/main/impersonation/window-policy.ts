@@ -69,6 +69,9 @@ export function isNavigationAllowed(url: string, policy: NavigationPolicy): bool
  * the same cookies). Never in the console's session, never in the operator's own browser.
  */
 export function windowOpenDecision(url: string, policy: NavigationPolicy): { action: 'deny' } | { action: 'allow-same-partition' } {
+  // A blank pop-up has no address of its own: its opener's script writes into it, and the window
+  // would show content of no origin the banner could name. Pop-ups open only onto a real address.
+  if (url === '' || PLACEHOLDERS.has(url) || url.startsWith('about:')) return { action: 'deny' };
   return isNavigationAllowed(url, policy) ? { action: 'allow-same-partition' } : { action: 'deny' };
 }
 
