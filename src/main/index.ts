@@ -1,8 +1,9 @@
 // Composition root: builds the services with the Electron adapters and runs the app lifecycle.
-// Every decision lives in the services and pure policy modules; this file only wires.
+// Every decision lives in the services and pure modules (lifecycle/, policy/, …); this file wires.
+// Loaded by entry.ts once Chromium's network stack is behind `fetch`.
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import { app, BrowserWindow, dialog, session } from 'electron';
+import { app, dialog, Menu, session, shell, type BrowserWindow, type MenuItemConstructorOptions } from 'electron';
 import { isAppError } from '../shared/errors.ts';
 import { AvatarProxy } from './clerk/avatar-proxy.ts';
 import { CONSOLE_ENTRY, CONSOLE_ORIGIN } from './console/console-policy.ts';
@@ -15,110 +16,152 @@ import { saveWithDialog } from './electron/save-dialog.ts';
 import { createElectronWindowHost } from './electron/window-host.ts';
 import { registerHandlers } from './ipc/register.ts';
 import { originOf } from './ipc/sender.ts';
-import { createLogger } from './log.ts';
+import { applicationMenu } from './lifecycle/app-menu.ts';
+import { consoleCrashDecision } from './lifecycle/console-crash.ts';
+import { deferredHandlers } from './lifecycle/deferred-handlers.ts';
+import { positionsHonoured } from './lifecycle/display.ts';
+import { createQuitCoordinator } from './lifecycle/quit-coordinator.ts';
+import { createLogger, detailsIn } from './log.ts';
+import { createFileLog } from './log-file.ts';
 import { createServices, type MainServices } from './services.ts';
 import { startSandbox } from '../sandbox/index.ts';
 
 const CLERK_API_URL = 'https://api.clerk.com';
 const QUIT_DEADLINE_MS = 10_000;
-const log = createLogger();
 
-// Before `ready`: the console's scheme, a renderer sandbox for every window, one instance only.
-registerConsoleScheme();
-app.enableSandbox();
-if (!app.requestSingleInstanceLock()) app.quit();
+// One instance only. A second start hands its turn to the first (`second-instance`) and runs
+// nothing of its own: no scheme, no log, no services (docs/api/app.md, requestSingleInstanceLock).
+if (app.requestSingleInstanceLock()) boot();
+else app.quit();
 
-let consoleWindow: BrowserWindow | null = null;
-let services: MainServices | null = null;
-let stopSandbox: (() => Promise<void>) | null = null;
+function boot(): void {
+  // Before `ready`: the console's scheme, and a renderer sandbox for every window.
+  registerConsoleScheme();
+  app.enableSandbox();
 
-/** `npm run dev` serves the renderer from Vite; packaged and `npm start` use the custom scheme. */
-const devServerUrl = !app.isPackaged ? process.env['ELECTRON_RENDERER_URL'] : undefined;
-const consoleEntry = devServerUrl ?? CONSOLE_ENTRY;
-const consoleOrigin = devServerUrl ? (originOf(devServerUrl) ?? CONSOLE_ORIGIN) : CONSOLE_ORIGIN;
+  const fileLog = createFileLog(join(app.getPath('userData'), 'logs'), { echo: !app.isPackaged });
+  const log = createLogger(fileLog.sink, fileLog.path);
+  let consoleWindow: BrowserWindow | null = null;
+  let services: MainServices | null = null;
+  let stopSandbox: (() => Promise<void>) | null = null;
+  const consoleReloads: number[] = [];
 
-async function start(): Promise<void> {
-  hardenConsoleSession();
-  const avatars = new AvatarProxy();
-  serveConsole(join(import.meta.dirname, '../renderer'), avatars);
-  app.on('web-contents-created', (_event, contents) => {
-    contents.on('will-attach-webview', (event) => event.preventDefault());
-  });
+  /** `npm run dev` serves the renderer from Vite; packaged and `npm start` use the custom scheme. */
+  const devServerUrl = !app.isPackaged ? process.env['ELECTRON_RENDERER_URL'] : undefined;
+  const consoleEntry = devServerUrl ?? CONSOLE_ENTRY;
+  const consoleOrigin = devServerUrl ? (originOf(devServerUrl) ?? CONSOLE_ORIGIN) : CONSOLE_ORIGIN;
 
-  const keychain = createKeytarKeychain();
-  // No key stored yet: the built-in sandbox instance lets a newcomer try everything offline.
-  const hasKeys = await keychain.list().then((entries) => entries.length > 0, () => false);
-  const sandbox = hasKeys ? null : await startSandbox({ users: 500 });
-  if (sandbox) stopSandbox = () => sandbox.close();
+  /** Nothing fails silently: logged, and told to the operator in the console once it is up. */
+  const report = (what: string, error: unknown) => {
+    log.error(what, error);
+    services?.notify(`${what}. Understudy keeps running; ${detailsIn(log).replace(/^The/, 'the')}`);
+  };
+  process.on('uncaughtException', (error) => report('An unexpected error occurred in Understudy', error));
+  process.on('unhandledRejection', (reason) => report('An unexpected error occurred in Understudy', reason));
 
-  services = await createServices({
-    keychain,
-    documents: createElectronStoreDocuments(app.getPath('userData')),
-    windowHost: createElectronWindowHost({ log }),
-    saveFile: (name, content) => saveWithDialog(consoleWindow, name, content),
-    avatars,
-    emit: (event, payload) => consoleWindow?.webContents.send(event, payload),
-    osUser: userInfo().username,
+  // Quitting ends every live impersonation first, bounded; no session outlives the console.
+  const quitting = createQuitCoordinator({
+    shutdown: () => (services ? () => services!.shutdown() : null),
+    finalSteps: [
+      { name: 'stop the built-in sandbox', run: async () => stopSandbox?.() },
+      { name: 'clear the console cache', run: () => session.defaultSession.clearCache() },
+    ],
+    deadlineMs: QUIT_DEADLINE_MS,
+    quit: () => app.quit(),
     log,
-    defaultApiUrl: CLERK_API_URL,
-    sandbox: sandbox
-      ? { secretKey: sandbox.secretKey, apiUrl: sandbox.apiUrl, origins: [sandbox.frontendApiUrl, sandbox.appUrl] }
-      : null,
+  });
+  app.on('before-quit', (event) => quitting.onBeforeQuit(event));
+  // Closing the console quits (see openConsole). Listening here replaces Electron's default, which
+  // would call app.quit() once more on its own (docs/api/app.md, `window-all-closed`).
+  app.on('window-all-closed', () => undefined);
+
+  app.on('second-instance', () => {
+    if (!consoleWindow) return;
+    if (consoleWindow.isMinimized()) consoleWindow.restore();
+    consoleWindow.focus();
   });
 
-  registerHandlers(
-    ipcMainRegistry,
-    services.handlers,
-    () => ({ webContentsIds: new Set(consoleWindow ? [consoleWindow.webContents.id] : []), origin: consoleOrigin }),
-    log,
-  );
-  await services.recover();
-  openConsole();
-}
-
-function openConsole(): void {
-  consoleWindow = createConsoleWindow({
-    preloadPath: join(import.meta.dirname, '../preload/index.cjs'),
-    devTools: !app.isPackaged,
-    entryUrl: consoleEntry,
-    origin: consoleOrigin,
-  });
-  // Closing the console quits the app, which ends every impersonation: none is left orphaned.
-  consoleWindow.on('closed', () => {
-    consoleWindow = null;
-    app.quit();
-  });
-}
-
-app.on('second-instance', () => {
-  if (consoleWindow?.isMinimized()) consoleWindow.restore();
-  consoleWindow?.focus();
-});
-
-// Quitting ends every live impersonation first: no session outlives the console.
-let quitting = false;
-app.on('before-quit', (event) => {
-  if (quitting || !services) return;
-  event.preventDefault();
-  quitting = true;
-  // Bounded: with Clerk unreachable, revokes could retry for minutes; what is left live is
-  // ended by recovery at the next start.
-  const deadline = new Promise<void>((resolve) => setTimeout(resolve, QUIT_DEADLINE_MS));
-  void Promise.race([services.shutdown(), deadline])
-    .catch((error: unknown) => log.error('Ending impersonations on quit failed', error))
-    .finally(async () => {
-      await stopSandbox?.().catch(() => undefined);
-      await session.defaultSession.clearCache();
+  function openConsole(): void {
+    const window = createConsoleWindow({
+      preloadPath: join(import.meta.dirname, '../preload/index.cjs'),
+      devTools: !app.isPackaged,
+      entryUrl: consoleEntry,
+      origin: consoleOrigin,
+    });
+    consoleWindow = window;
+    window.on('closed', () => {
+      consoleWindow = null;
       app.quit();
     });
-});
+    // A crashed console is reloaded and the operator told; impersonation windows keep running.
+    window.webContents.on('render-process-gone', (_event, details) => {
+      const now = Date.now();
+      const decision = consoleCrashDecision(details.reason, consoleReloads, now, fileLog.path);
+      if (decision.action === 'ignore') return;
+      log.error(`The console renderer stopped: ${details.reason} (exit code ${details.exitCode})`);
+      if (decision.action === 'give-up') {
+        dialog.showErrorBox('The Understudy console keeps stopping', decision.message);
+        return;
+      }
+      consoleReloads.push(now);
+      services?.notify(decision.notice);
+      if (!window.isDestroyed()) window.webContents.reload();
+    });
+  }
 
-app
-  .whenReady()
-  .then(start)
-  .catch((error: unknown) => {
-    log.error('Understudy failed to start', error);
-    // Say why before quitting: a window-less app that silently stays up helps nobody.
-    dialog.showErrorBox('Understudy could not start', isAppError(error) ? error.message : 'An unexpected error occurred. The details are in the log.');
-    app.quit();
-  });
+  async function buildServices(): Promise<MainServices> {
+    const avatars = new AvatarProxy();
+    serveConsole(join(import.meta.dirname, '../renderer'), avatars);
+    const keychain = createKeytarKeychain();
+    // No key stored yet: the built-in sandbox instance lets a newcomer try everything offline.
+    const hasKeys = await keychain.list().then((entries) => entries.length > 0, () => false);
+    const sandbox = hasKeys ? null : await startSandbox({ users: 500 });
+    if (sandbox) stopSandbox = () => sandbox.close();
+    const ozone = { platform: app.commandLine.getSwitchValue('ozone-platform'), hint: app.commandLine.getSwitchValue('ozone-platform-hint') };
+    return createServices({
+      keychain,
+      documents: createElectronStoreDocuments(app.getPath('userData')),
+      windowHost: createElectronWindowHost({ log, positionsHonoured: positionsHonoured(process.platform, process.env, ozone) }),
+      saveFile: (name, content) => saveWithDialog(consoleWindow, name, content),
+      avatars,
+      emit: (event, payload) => consoleWindow?.webContents.send(event, payload),
+      osUser: userInfo().username,
+      log,
+      defaultApiUrl: CLERK_API_URL,
+      sandbox: sandbox
+        ? { secretKey: sandbox.secretKey, apiUrl: sandbox.apiUrl, origins: [sandbox.frontendApiUrl, sandbox.appUrl] }
+        : null,
+      logFile: { path: fileLog.path, openFolder: async () => void (await shell.openPath(fileLog.dir)) },
+    });
+  }
+
+  async function start(): Promise<void> {
+    Menu.setApplicationMenu(Menu.buildFromTemplate(applicationMenu({ packaged: app.isPackaged, platform: process.platform }) as MenuItemConstructorOptions[]));
+    hardenConsoleSession();
+    app.on('web-contents-created', (_event, contents) => {
+      contents.on('will-attach-webview', (event) => event.preventDefault());
+    });
+    // The window opens at once; its first calls wait for the services being built meanwhile.
+    const ready = buildServices();
+    registerHandlers(
+      ipcMainRegistry,
+      deferredHandlers(ready),
+      () => ({ webContentsIds: new Set(consoleWindow ? [consoleWindow.webContents.id] : []), origin: consoleOrigin }),
+      log,
+    );
+    openConsole();
+    services = await ready;
+    // Ending a crashed run's leftovers can take minutes offline: the console shows it happening.
+    void services.recover().catch((error: unknown) => report('Ending the impersonations left by the last run failed', error));
+  }
+
+  app
+    .whenReady()
+    .then(start)
+    .catch((error: unknown) => {
+      log.error('Understudy failed to start', error);
+      // Say why before quitting: a window-less app that silently stays up helps nobody.
+      dialog.showErrorBox('Understudy could not start', `${isAppError(error) ? error.message : 'An unexpected error occurred.'} ${detailsIn(log)}`);
+      app.quit();
+    });
+}

@@ -6,6 +6,10 @@ import { applicationMenu, hasUnsafeRoles, rolesOf } from '../../src/main/lifecyc
 import { consoleCrashDecision } from '../../src/main/lifecycle/console-crash.ts';
 import { createQuitCoordinator } from '../../src/main/lifecycle/quit-coordinator.ts';
 import { exportDefaultPath } from '../../src/main/export-location.ts';
+import { positionsHonoured } from '../../src/main/lifecycle/display.ts';
+import { deferredHandlers } from '../../src/main/lifecycle/deferred-handlers.ts';
+import type { Handlers } from '../../src/main/ipc/register.ts';
+import { channels } from '../../src/shared/channels.ts';
 
 function quitRig(shutdown: (() => Promise<void>) | null, steps: Array<() => Promise<void>> = []) {
   const lines: string[] = [];
@@ -123,5 +127,35 @@ describe('the export dialog', () => {
   it('falls back to Downloads, then home, when a folder is missing', () => {
     expect(exportDefaultPath('h.json', folders, (path) => path.endsWith('Downloads'))).toBe('/home/agent/Downloads/h.json');
     expect(exportDefaultPath('h.json', { ...folders, documents: null }, () => false)).toBe('/home/agent/h.json');
+  });
+});
+
+describe('window placement', () => {
+  const auto = { platform: '', hint: '' };
+  it('is left to the desktop on a Wayland session, unless X11 is forced', () => {
+    expect(positionsHonoured('linux', { WAYLAND_DISPLAY: 'wayland-0' }, auto)).toBe(false);
+    expect(positionsHonoured('linux', { XDG_SESSION_TYPE: 'wayland' }, auto)).toBe(false);
+    expect(positionsHonoured('linux', { WAYLAND_DISPLAY: 'wayland-0' }, { platform: '', hint: 'x11' })).toBe(true);
+    expect(positionsHonoured('linux', { DISPLAY: ':0' }, { platform: 'wayland', hint: '' })).toBe(false);
+  });
+  it('is Understudy’s on X11, macOS and Windows', () => {
+    expect(positionsHonoured('linux', { DISPLAY: ':0', XDG_SESSION_TYPE: 'x11' }, auto)).toBe(true);
+    expect(positionsHonoured('darwin', { WAYLAND_DISPLAY: 'x' }, auto)).toBe(true);
+    expect(positionsHonoured('win32', {}, auto)).toBe(true);
+  });
+});
+
+describe('IPC before the services exist', () => {
+  it('waits for them instead of failing, then answers from them', async () => {
+    let resolve!: (value: { handlers: Handlers }) => void;
+    const handlers = deferredHandlers(new Promise((done) => (resolve = done)));
+    expect(Object.keys(handlers).sort()).toEqual([...channels].sort());
+    let answered: unknown = null;
+    const pending = Promise.resolve(handlers['app:dismissNotice']({ index: 2 })).then((value) => (answered = value));
+    await settle();
+    expect(answered).toBeNull();
+    resolve({ handlers: { 'app:dismissNotice': ({ index }: { index: number }) => `dismissed ${index}` } as unknown as Handlers });
+    await pending;
+    expect(answered).toBe('dismissed 2');
   });
 });
