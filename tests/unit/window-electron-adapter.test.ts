@@ -152,6 +152,13 @@ vi.mock('electron', async () => {
     setBounds(bounds: unknown) {
       this.bounds = bounds;
     }
+    setSize(width: number, height: number) {
+      this.bounds = { width, height };
+    }
+    title = '';
+    setTitle(title: string) {
+      this.title = title;
+    }
   }
   const session = {
     fromPartition(name: string, options: unknown) {
@@ -228,9 +235,11 @@ beforeEach(() => {
 
 async function open(overrides: Partial<WindowSpec> = {}) {
   const s = spec(overrides);
-  const window = await createElectronWindowHost({ log }).open(s, events);
+  // No spare window here: each test sees exactly the views of one open().
+  const window = await createElectronWindowHost({ log, prewarm: false }).open(s, events);
   const [bannerView, pageView] = fake.views as [View, View];
-  const session = fake.sessions.get(s.partition) as Session;
+  const session = [...fake.sessions.values()].filter((candidate) => (candidate as Session).name !== 'understudy-banner').at(-1) as Session;
+  s.partition = session.name;
   return { s, window, bannerView, pageView, session, base: fake.windows[0] as Window };
 }
 
@@ -405,8 +414,31 @@ describe('Electron window host', () => {
     }
   });
 
-  it('refuses a partition name it did not hand out', async () => {
-    await expect(createElectronWindowHost({ log }).open(spec({ partition: 'persist:shared' }), events)).rejects.toThrow();
+  it('keeps a hardened spare window that refuses every request until handed out, and never hands one out twice', async () => {
+    const host = createElectronWindowHost({ log });
+    // Made at once, before anyone asked: a window, its views and a hardened in-memory session.
+    expect(fake.windows).toHaveLength(1);
+    const spareSession = [...fake.sessions.values()].filter((candidate) => (candidate as Session).name !== 'understudy-banner').at(-1) as Session;
+    let cancel: boolean | undefined;
+    spareSession.beforeRequest({ url: 'https://app.acme.test/', method: 'GET', resourceType: 'mainFrame' }, (response) => (cancel = response.cancel));
+    expect(cancel).toBe(true);
+    expect(fake.calls.filter((call) => call.startsWith('loadURL') && call !== 'loadURL banner')).toEqual([]);
+
+    const first = spec({ partition: 'persist:shared' });
+    await host.open(first, events);
+    // The spare was used (no new window for this open), with the caller's rules from now on …
+    expect((fake.windows[0] as Window & { title: string }).title).toBe(first.title);
+    spareSession.beforeRequest({ url: 'https://app.acme.test/', method: 'GET', resourceType: 'mainFrame' }, (response) => (cancel = response.cancel));
+    expect(cancel).toBe(false);
+    // … never the partition a caller names, and a new spare follows in the background.
+    expect(spareSession.name).toMatch(/^understudy-impersonation-/);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(fake.windows).toHaveLength(2);
+    await host.open(spec({ impersonationId: 'imp-2' }), events);
+    // Three partitions made (two handed out, one spare), each once.
+    const partitions = fake.calls.filter((call) => call.startsWith('fromPartition understudy-impersonation-')).map((call) => call.split(' ')[1]);
+    expect(partitions).toHaveLength(3);
+    expect(new Set(partitions).size).toBe(3);
   });
 
   it('reports the primary display work area for arrange()', () => {

@@ -15,8 +15,14 @@ export interface PartitionRules {
   readOnly: boolean;
 }
 
+/**
+ * The rules of a partition, read at each request. A partition prepared before its impersonation
+ * exists (see window-host.ts) has none yet: until then every request is refused.
+ */
+export type RulesSource = () => PartitionRules | null;
+
 /** The fresh in-memory session of one impersonation, with every rule in place. */
-export function hardenedPartition(name: string, rules: PartitionRules): Session {
+export function hardenedPartition(name: string, rulesOf: RulesSource): Session {
   if (!isImpersonationPartition(name)) throw new Error('Not an impersonation partition name');
   const ses = session.fromPartition(name, { cache: false });
 
@@ -48,6 +54,8 @@ export function hardenedPartition(name: string, rules: PartitionRules): Session 
   // One listener per session (a second would replace it): it guards every frame navigation of
   // every page in the partition, pop-ups and redirects included, and applies read-only mode.
   ses.webRequest.onBeforeRequest((details, callback) => {
+    const rules = rulesOf();
+    if (!rules) return callback({ cancel: true });
     const isFrame = details.resourceType === 'mainFrame' || details.resourceType === 'subFrame';
     const refusedNavigation = isFrame && !isNavigationAllowed(details.url, rules.navigation);
     const refusedWrite = rules.readOnly && readOnlyRequestDecision(details.method, details.url, rules.navigation) === 'block';
@@ -59,11 +67,12 @@ export function hardenedPartition(name: string, rules: PartitionRules): Session 
 /** Navigation, redirects, pop-ups, webviews and client certificates of one customer page. */
 export function guardContents(
   contents: WebContents,
-  navigation: NavigationPolicy,
+  navigationOf: () => NavigationPolicy | null,
   onWindowOpen: (url: string) => WindowOpenHandlerResponse,
 ): void {
   const guard = (event: { url: string; preventDefault(): void }) => {
-    if (!isNavigationAllowed(event.url, navigation)) event.preventDefault();
+    const navigation = navigationOf();
+    if (!navigation || !isNavigationAllowed(event.url, navigation)) event.preventDefault();
   };
   contents.on('will-navigate', guard);
   contents.on('will-frame-navigate', guard);

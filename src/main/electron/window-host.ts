@@ -25,11 +25,14 @@ import { impersonationWebPreferences, permissionDecision, windowOpenDecision } f
 import { BANNER_HEIGHT, BANNER_URL, NEXT_END_SCRIPT, renderScript } from './banner/banner-page.ts';
 import { HARDENED_WEB_PREFERENCES } from '../web-preferences.ts';
 import { guardContents, hardenedPartition } from './partition-hardening.ts';
+import { newPartitionName } from '../impersonation/partition.ts';
 
 export interface ElectronWindowHostOptions {
   log: Logger;
   /** False on Wayland, where the desktop places windows (see lifecycle/display.ts). */
   positionsHonoured?: boolean;
+  /** Keep one hardened, never-used window ready for the next start (default on). */
+  prewarm?: boolean;
 }
 
 /** The banners' own session: in memory, no permission, no network (the page is a data: URL). */
@@ -57,24 +60,85 @@ function toPartitionCookie(cookie: Cookie): PartitionCookie {
   };
 }
 
+const PLACEHOLDER_BANNER: BannerContent = { headline: 'Understudy', detail: '', timeLeft: null, status: '', production: false, error: null, canEnd: false };
+
+/**
+ * A hardened partition and window made before anyone asked, so that a start does not wait for
+ * Electron to create them. Nothing loads in it until it is handed out (its partition refuses every
+ * request until then, the banner excepted, which has a session of its own), and it is handed out once:
+ * never reused, whatever happens to its impersonation.
+ */
+interface Prepared {
+  partition: string;
+  ses: Session;
+  /** Set when handed out: the rules and callbacks of its impersonation. */
+  binding: { spec: WindowSpec; events: WindowEvents; closed: boolean } | null;
+  banners: BannerSet;
+  page: WebContentsView;
+  window: BaseWindow;
+  bannerLoaded: Promise<void>;
+}
+
 export function createElectronWindowHost(options: ElectronWindowHostOptions): WindowHost {
   const { log } = options;
   const positionsHonoured = options.positionsHonoured ?? true;
+  const prewarm = options.prewarm ?? true;
+
+  function prepare(): Prepared {
+    const partition = newPartitionName();
+    const prepared: Prepared = { partition, binding: null } as Prepared;
+    // Hardened before any view exists on it, so before the first request.
+    prepared.ses = hardenedPartition(partition, () =>
+      prepared.binding ? { navigation: prepared.binding.spec.navigation, readOnly: prepared.binding.spec.readOnly } : null,
+    );
+    const { partition: _named, ...pagePreferences } = impersonationWebPreferences(partition);
+    // The spare's banner loads and arms its End button at once; End stays disabled (placeholder
+    // content) and unanswered until the window is handed out.
+    prepared.banners = new BannerSet(
+      () => !(prepared.binding?.closed ?? false),
+      () => prepared.binding?.events.onEndRequested(),
+    );
+    const banner = prepared.banners.add(PLACEHOLDER_BANNER);
+    prepared.page = new WebContentsView({ webPreferences: { ...pagePreferences, session: prepared.ses } });
+    const framed = framedWindow('Understudy', prepared.page, banner, { width: 1280, height: 860 });
+    prepared.window = framed.window;
+    prepared.bannerLoaded = framed.bannerLoaded;
+    // A spare never handed out must not leave an unhandled rejection behind if its banner fails.
+    prepared.bannerLoaded.catch(() => undefined);
+    return prepared;
+  }
+
+  let spare: Prepared | null = null;
+  const replenish = () => {
+    if (!prewarm || spare) return;
+    try {
+      spare = prepare();
+    } catch (error) {
+      log.warn('Preparing a window for the next impersonation failed; the next one is made on demand', error);
+    }
+  };
+  /** The spare if it is intact, else a new one; a new spare is made in the background. */
+  const takePrepared = (): Prepared => {
+    const taken = spare && !spare.window.isDestroyed() ? spare : prepare();
+    spare = null;
+    setTimeout(replenish, 0);
+    return taken;
+  };
+  replenish();
+
   return {
     workArea: () => screen.getPrimaryDisplay().workArea,
     positionsHonoured: () => positionsHonoured,
 
     async open(spec: WindowSpec, events: WindowEvents): Promise<ImpersonationWindow> {
-      // Hardened before any view exists on it, so before the first request.
-      const ses = hardenedPartition(spec.partition, { navigation: spec.navigation, readOnly: spec.readOnly });
-      const { partition: _named, ...pagePreferences } = impersonationWebPreferences(spec.partition);
-
-      let closed = false;
-      const banners = new BannerSet(() => !closed, () => events.onEndRequested());
-      const banner = banners.add(spec.banner);
-      const page = new WebContentsView({ webPreferences: { ...pagePreferences, session: ses } });
-      const main = framedWindow(spec.title, page, banner, { width: 1280, height: 860 });
-      const window = main.window;
+      const prepared = takePrepared();
+      const binding = { spec, events, closed: false };
+      prepared.binding = binding;
+      const { ses, page, window, banners } = prepared;
+      const { partition: _named, ...pagePreferences } = impersonationWebPreferences(prepared.partition);
+      window.setTitle(spec.title);
+      banners.draw(spec.banner);
+      const navigationOf = () => (binding.closed ? null : spec.navigation);
 
       // Pop-ups the policy allows (an identity provider's sign-in) open in the same partition, framed
       // by the same banner, and close with the impersonation. Electron creates the pop-up's web
@@ -82,8 +146,8 @@ export function createElectronWindowHost(options: ElectronWindowHostOptions): Wi
       // it (docs/api/structures/window-open-handler-response.md).
       const popups = new Set<BaseWindow>();
       const guardPage = (contents: WebContents) => {
-        guardContents(contents, spec.navigation, (url) => {
-          if (closed || windowOpenDecision(url, spec.navigation).action !== 'allow-same-partition') return { action: 'deny' };
+        guardContents(contents, navigationOf, (url) => {
+          if (binding.closed || windowOpenDecision(url, spec.navigation).action !== 'allow-same-partition') return { action: 'deny' };
           return {
             action: 'allow',
             overrideBrowserWindowOptions: { title: spec.title, webPreferences: { ...pagePreferences, session: ses } },
@@ -108,20 +172,22 @@ export function createElectronWindowHost(options: ElectronWindowHostOptions): Wi
       };
       ses.cookies.on('changed', onCookie);
 
-      window.on('closed', () => {
-        closed = true;
+      const onClosed = () => {
+        binding.closed = true;
         ses.cookies.off('changed', onCookie);
         cookieListeners.clear();
         for (const popup of popups) if (!popup.isDestroyed()) popup.destroy();
         events.onClosed();
-      });
+      };
+      if (window.isDestroyed()) throw new Error('The prepared impersonation window was closed before use');
+      window.on('closed', onClosed);
       // A crashed page is a window the operator can no longer see into: treat it as closed.
       page.webContents.on('render-process-gone', () => {
         if (!window.isDestroyed()) window.close();
       });
 
       try {
-        await main.bannerLoaded;
+        await prepared.bannerLoaded;
       } catch (error) {
         // No banner, no impersonation: the page must never show without it.
         window.destroy();
@@ -146,13 +212,13 @@ export function createElectronWindowHost(options: ElectronWindowHostOptions): Wi
           banners.draw(content);
         },
         focus() {
-          if (closed) return;
+          if (binding.closed) return;
           if (window.isMinimized()) window.restore();
           window.show();
           window.focus();
         },
         setBounds(bounds: Bounds) {
-          if (closed) return;
+          if (binding.closed) return;
           // Wayland ignores positions: set the size only rather than pretend to place the window.
           if (positionsHonoured) window.setBounds(bounds);
           else window.setSize(bounds.width, bounds.height);
@@ -164,12 +230,12 @@ export function createElectronWindowHost(options: ElectronWindowHostOptions): Wi
           await ses.clearAuthCache();
         },
         async close() {
-          if (closed || window.isDestroyed()) return;
+          if (binding.closed || window.isDestroyed()) return;
           const gone = new Promise<void>((done) => window.once('closed', () => done()));
           window.close();
           await gone;
         },
-        isClosed: () => closed,
+        isClosed: () => binding.closed,
       };
     },
   };

@@ -36,7 +36,10 @@ export interface BannerContent {
 
 export interface WindowSpec {
   impersonationId: string;
-  /** A fresh in-memory partition name from `newPartitionName()`. */
+  /**
+   * A fresh in-memory partition name from `newPartitionName()`. A host may use another fresh one of
+   * its own making instead (the Electron host keeps one hardened, never-used window ready).
+   */
   partition: string;
   /** Single-use sign-in URL. Never logged, never stored, loaded once. */
   ticketUrl: string;
