@@ -435,6 +435,7 @@ describe('Electron window host', () => {
     await new Promise((resolve) => setTimeout(resolve, 5));
     expect(fake.windows).toHaveLength(2);
     await host.open(spec({ impersonationId: 'imp-2' }), events);
+    await new Promise((resolve) => setTimeout(resolve, 5));
     // Three partitions made (two handed out, one spare), each once.
     const partitions = fake.calls.filter((call) => call.startsWith('fromPartition understudy-impersonation-')).map((call) => call.split(' ')[1]);
     expect(partitions).toHaveLength(3);
