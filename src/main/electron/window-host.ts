@@ -71,12 +71,18 @@ const PLACEHOLDER_BANNER: BannerContent = { headline: 'Understudy', detail: '', 
 interface Prepared {
   partition: string;
   ses: Session;
-  /** Set when handed out: the rules and callbacks of its impersonation. */
-  binding: { spec: WindowSpec; events: WindowEvents; closed: boolean } | null;
+  /** Set once, when handed out: the rules and callbacks of its impersonation. */
+  slot: { binding: Binding | null };
   banners: BannerSet;
   page: WebContentsView;
   window: BaseWindow;
   bannerLoaded: Promise<void>;
+}
+
+interface Binding {
+  spec: WindowSpec;
+  events: WindowEvents;
+  closed: boolean;
 }
 
 export function createElectronWindowHost(options: ElectronWindowHostOptions): WindowHost {
@@ -86,26 +92,22 @@ export function createElectronWindowHost(options: ElectronWindowHostOptions): Wi
 
   function prepare(): Prepared {
     const partition = newPartitionName();
-    const prepared: Prepared = { partition, binding: null } as Prepared;
+    const slot: Prepared['slot'] = { binding: null };
     // Hardened before any view exists on it, so before the first request.
-    prepared.ses = hardenedPartition(partition, () =>
-      prepared.binding ? { navigation: prepared.binding.spec.navigation, readOnly: prepared.binding.spec.readOnly } : null,
-    );
+    const ses = hardenedPartition(partition, () => (slot.binding ? { navigation: slot.binding.spec.navigation, readOnly: slot.binding.spec.readOnly } : null));
     const { partition: _named, ...pagePreferences } = impersonationWebPreferences(partition);
     // The spare's banner loads and arms its End button at once; End stays disabled (placeholder
     // content) and unanswered until the window is handed out.
-    prepared.banners = new BannerSet(
-      () => !(prepared.binding?.closed ?? false),
-      () => prepared.binding?.events.onEndRequested(),
+    const banners = new BannerSet(
+      () => !(slot.binding?.closed ?? false),
+      () => slot.binding?.events.onEndRequested(),
     );
-    const banner = prepared.banners.add(PLACEHOLDER_BANNER);
-    prepared.page = new WebContentsView({ webPreferences: { ...pagePreferences, session: prepared.ses } });
-    const framed = framedWindow('Understudy', prepared.page, banner, { width: 1280, height: 860 });
-    prepared.window = framed.window;
-    prepared.bannerLoaded = framed.bannerLoaded;
+    const banner = banners.add(PLACEHOLDER_BANNER);
+    const page = new WebContentsView({ webPreferences: { ...pagePreferences, session: ses } });
+    const { window, bannerLoaded } = framedWindow('Understudy', page, banner, { width: 1280, height: 860 });
     // A spare never handed out must not leave an unhandled rejection behind if its banner fails.
-    prepared.bannerLoaded.catch(() => undefined);
-    return prepared;
+    bannerLoaded.catch(() => undefined);
+    return { partition, ses, slot, banners, page, window, bannerLoaded };
   }
 
   let spare: Prepared | null = null;
@@ -132,8 +134,8 @@ export function createElectronWindowHost(options: ElectronWindowHostOptions): Wi
 
     async open(spec: WindowSpec, events: WindowEvents): Promise<ImpersonationWindow> {
       const prepared = takePrepared();
-      const binding = { spec, events, closed: false };
-      prepared.binding = binding;
+      const binding: Binding = { spec, events, closed: false };
+      prepared.slot.binding = binding;
       const { ses, page, window, banners } = prepared;
       const { partition: _named, ...pagePreferences } = impersonationWebPreferences(prepared.partition);
       window.setTitle(spec.title);
