@@ -84,6 +84,10 @@ export class ConsolePage {
     await listbox.getByRole('option', { name }).waitFor();
     await this.moveTo(picker, listbox, name);
     await this.page.keyboard.press('Enter');
+    // The choice is confirmed by name: focus is on "Yes, I am …".
+    const confirm = this.page.getByTestId('operator-confirm').getByRole('button', { name: /^Yes, I am / });
+    await eventually(async () => expect(await confirm.evaluate((button) => button === document.activeElement)).toBe(true));
+    await this.page.keyboard.press('Enter');
   }
 
   /** Arrow-down through a combobox's options until the active one matches `name`. */
