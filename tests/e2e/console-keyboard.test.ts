@@ -2,26 +2,18 @@
 // injected at the sandbox: Enter never acts on an older query's rows, `/` and Ctrl+K select the
 // old query, "Who are you?" preselects nobody and is confirmed by name, and a known user's
 // impersonation starts in three keys beyond the query and the reason.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { SANDBOX_FIXTURES } from '../../src/sandbox/index.ts';
-import { ConsolePage, callsSince, eventually } from '../support/console-page.ts';
-import { startHarness, type Harness } from '../support/harness.ts';
+import { ConsolePage, consoleOnSandbox, callsSince, eventually } from '../support/console-page.ts';
+import type { Harness } from '../support/harness.ts';
 
 describe('keyboard flow', () => {
+  const context = consoleOnSandbox({ users: 120, enter: false });
+  // Read at test time: the harness starts in beforeAll.
   let harness: Harness;
   let ui: ConsolePage;
-
-  beforeAll(async () => {
-    harness = await startHarness({ users: 120 });
-    ui = new ConsolePage(harness.page);
-  });
-
-  afterAll(async () => {
-    await harness?.close();
-  });
-
-  afterEach(() => {
-    harness.sandbox.faults.clear();
+  beforeEach(() => {
+    ({ harness, ui } = context);
   });
 
   const focused = (locator: ReturnType<ConsolePage['page']['getByRole']>) => locator.evaluate((element) => element === document.activeElement);

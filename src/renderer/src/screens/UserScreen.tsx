@@ -165,7 +165,8 @@ function UserHeader({
           {user.primaryEmail ?? 'No email address'}
           {user.username ? <span className="muted"> · @{user.username}</span> : null}
         </p>
-        <UserBadges user={user} showReason />
+        {/* The protected reason is said once, next to the disabled button. */}
+        <UserBadges user={user} />
       </div>
       <div className="user-header__actions">
         <button
