@@ -2,27 +2,18 @@
 // requests, Clerk unreachable, a user gone, impersonation not on the plan; and the loading and
 // empty states in between. Faults are injected at the sandbox, so the real gateway (with its
 // retries), the real IPC and the real console all play their part.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { SANDBOX_FIXTURES } from '../../src/sandbox/index.ts';
-import { ConsolePage, callsSince, eventually } from '../support/console-page.ts';
-import { startHarness, type Harness } from '../support/harness.ts';
+import { ConsolePage, consoleOnSandbox, callsSince, eventually } from '../support/console-page.ts';
+import type { Harness } from '../support/harness.ts';
 
 describe('error, loading and empty states in the console', () => {
+  const context = consoleOnSandbox({ users: 120, enter: true });
+  // Read at test time: the harness starts in beforeAll.
   let harness: Harness;
   let ui: ConsolePage;
-
-  beforeAll(async () => {
-    harness = await startHarness({ users: 120 });
-    ui = new ConsolePage(harness.page);
-    await ui.enterSandbox();
-  });
-
-  afterAll(async () => {
-    await harness?.close();
-  });
-
-  afterEach(() => {
-    harness.sandbox.faults.clear();
+  beforeEach(() => {
+    ({ harness, ui } = context);
   });
 
   it('shows the old results as busy while a search is on its way, then says plainly that nobody matches', async () => {

@@ -2,10 +2,10 @@
 // (or a screen reader) finds it, by role and accessible name, never by CSS details.
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { expect, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, vi } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import type { Channel } from '../../src/shared/contract.ts';
-import type { Harness, IpcRecord } from './harness.ts';
+import { startHarness, type Harness, type IpcRecord } from './harness.ts';
 
 export const SCREENSHOT_DIR = resolve('test-results/screenshots');
 
@@ -84,6 +84,10 @@ export class ConsolePage {
     await listbox.getByRole('option', { name }).waitFor();
     await this.moveTo(picker, listbox, name);
     await this.page.keyboard.press('Enter');
+    // The choice is confirmed by name: focus is on "Yes, I am …".
+    const confirm = this.page.getByTestId('operator-confirm').getByRole('button', { name: /^Yes, I am / });
+    await eventually(async () => expect(await confirm.evaluate((button) => button === document.activeElement)).toBe(true));
+    await this.page.keyboard.press('Enter');
   }
 
   /** Arrow-down through a combobox's options until the active one matches `name`. */
@@ -157,4 +161,24 @@ export class ConsolePage {
 /** IPC calls on one channel made since `from` (an index into ipcLog). */
 export function callsSince(harness: Pick<Harness, 'ipcLog'>, channel: Channel, from = 0): IpcRecord[] {
   return harness.ipcLog.slice(from).filter((record) => record.channel === channel);
+}
+
+/**
+ * One harness for a describe block, started in beforeAll (optionally entering the sandbox as Morgan
+ * Reyes) and closed in afterAll, with the sandbox's injected faults cleared after each test.
+ */
+export function consoleOnSandbox(options: { users: number; enter: boolean }): { harness: Harness; ui: ConsolePage } {
+  const context = {} as { harness: Harness; ui: ConsolePage };
+  beforeAll(async () => {
+    context.harness = await startHarness({ users: options.users });
+    context.ui = new ConsolePage(context.harness.page);
+    if (options.enter) await context.ui.enterSandbox();
+  });
+  afterAll(async () => {
+    await context.harness?.close();
+  });
+  afterEach(() => {
+    context.harness?.sandbox.faults.clear();
+  });
+  return context;
 }

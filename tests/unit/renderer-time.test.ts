@@ -1,22 +1,27 @@
 // Time as the console shows it: countdowns, relative times, durations, which clock applies.
 import { describe, expect, it } from 'vitest';
+import { formatTimeLeft as formatBannerTimeLeft } from '../../src/main/impersonation/banner-text.ts';
 import { formatCountdown, formatDuration, formatRelative, isLivePhase, timeLeft } from '../../src/renderer/src/data/time.ts';
 
 const NOW = Date.UTC(2025, 2, 10, 12, 0, 0);
 
 describe('formatCountdown', () => {
-  it('shows minutes and seconds, hours when needed', () => {
-    expect(formatCountdown(245_000)).toBe('4:05');
-    expect(formatCountdown(59_000)).toBe('0:59');
-    expect(formatCountdown(3_723_000)).toBe('1:02:03');
-    expect(formatCountdown(36_000_000)).toBe('10:00:00');
+  it('writes minutes and seconds as the banner does, minutes unbounded', () => {
+    expect(formatCountdown(245_000)).toBe('04:05');
+    expect(formatCountdown(59_000)).toBe('00:59');
+    expect(formatCountdown(1_800_000)).toBe('30:00');
+    expect(formatCountdown(3_723_000)).toBe('62:03');
   });
 
   it('rounds up partial seconds and never goes negative', () => {
-    expect(formatCountdown(1)).toBe('0:01');
-    expect(formatCountdown(59_001)).toBe('1:00');
-    expect(formatCountdown(0)).toBe('0:00');
-    expect(formatCountdown(-5000)).toBe('0:00');
+    expect(formatCountdown(1)).toBe('00:01');
+    expect(formatCountdown(59_001)).toBe('01:00');
+    expect(formatCountdown(0)).toBe('00:00');
+    expect(formatCountdown(-5000)).toBe('00:00');
+  });
+
+  it('is the banner’s own format', () => {
+    for (const ms of [0, 1, 999, 59_001, 1_800_000, 5_400_000]) expect(formatCountdown(ms)).toBe(formatBannerTimeLeft(ms));
   });
 });
 

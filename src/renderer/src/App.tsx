@@ -200,7 +200,7 @@ function Console() {
             </EmptyState>
           );
         }
-        return current.screen === 'users' ? <UsersScreen profile={profile} /> : <UserScreen key={current.userId} profile={profile} userId={current.userId} />;
+        return current.screen === 'users' ? <UsersScreen profile={profile} /> : <UserScreen key={current.userId} profile={profile} userId={current.userId} impersonate={current.impersonate} />;
     }
   }
 }

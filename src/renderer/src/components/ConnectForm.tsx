@@ -1,8 +1,9 @@
 // Connects a Clerk instance: a name and its secret key. The key is read straight from the field at
-// submit and the field is emptied at once, whatever the outcome: it never lives in React state.
+// submit and never lives in React state. The field is emptied once main took the key (stored, or
+// refused by Clerk); a key main refused for its shape stays, so a cut-off paste can be corrected.
 import { useRef, useState, type FormEvent } from 'react';
 import type { Profile } from '../../../shared/domain.ts';
-import { api, call } from '../data/api.ts';
+import { api, call, toAppError } from '../data/api.ts';
 import { describeError } from '../data/error-text.ts';
 import { useAction } from '../data/hooks.ts';
 import { ErrorMessage } from './ErrorMessage.tsx';
@@ -12,13 +13,23 @@ export function ConnectForm({ onConnected, submitLabel = 'Connect instance' }: {
   const [name, setName] = useState('');
   const [errors, setErrors] = useState<{ name?: string; secretKey?: string }>({});
   const keyRef = useRef<HTMLInputElement>(null);
-  const connect = useAction((input: { name: string; secretKey: string }) => call(api().profiles.add(input)));
+  // Set when main refused the key for its shape (nothing was sent to Clerk): it stays in the field.
+  const shapeRefused = useRef(false);
+  const connect = useAction(async (input: { name: string; secretKey: string }) => {
+    shapeRefused.current = false;
+    try {
+      return await call(api().profiles.add(input));
+    } catch (error) {
+      const data = toAppError(error);
+      shapeRefused.current = data.kind === 'invalid-input' && (data.issues ?? []).some((issue) => issue.path === 'secretKey');
+      throw error;
+    }
+  });
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const field = keyRef.current;
     const secretKey = field?.value.trim() ?? '';
-    if (field) field.value = '';
     const found: typeof errors = {};
     if (!name.trim()) found.name = 'Give the instance a name, e.g. “Acme production”.';
     if (!secretKey) found.secretKey = 'Paste the instance’s secret key.';
@@ -26,6 +37,7 @@ export function ConnectForm({ onConnected, submitLabel = 'Connect instance' }: {
     connect.clearError();
     if (found.name || found.secretKey) return;
     const profile = await connect.run({ name: name.trim(), secretKey });
+    if (field && !shapeRefused.current) field.value = '';
     if (profile) {
       setName('');
       onConnected(profile);

@@ -12,7 +12,8 @@ export function environmentOf(profile: Profile | null): 'production' | 'sandbox'
   return profile.kind === 'sandbox' ? 'sandbox' : 'development';
 }
 
-const ENVIRONMENT_LABELS = { production: 'PRODUCTION', sandbox: 'Sandbox', development: 'Development', none: '' } as const;
+// The sandbox profile's own name says "Sandbox": its label says what that means instead.
+const ENVIRONMENT_LABELS = { production: 'PRODUCTION', sandbox: 'Demo data', development: 'Development', none: '' } as const;
 
 export function TopBar({ state, profile, onChooseOperator, showSwitcher = true }: { state: AppState; profile: Profile | null; onChooseOperator?: () => void; showSwitcher?: boolean }) {
   const environment = environmentOf(profile);
@@ -43,7 +44,7 @@ export function TopBar({ state, profile, onChooseOperator, showSwitcher = true }
                   {/* The marker first: a narrow switcher truncates the end of the text. */}
                   {candidate.production ? 'PRODUCTION — ' : ''}
                   {candidate.name}
-                  {candidate.kind === 'sandbox' && !candidate.production ? ' — sandbox' : ''}
+                  {candidate.kind === 'sandbox' && !candidate.production && !/sandbox/i.test(candidate.name) ? ' — sandbox' : ''}
                 </option>
               ))}
             </select>

@@ -39,28 +39,68 @@ export interface UserSearchProps {
   size?: 'large' | 'compact';
   /** Row to make active when results (re)appear, e.g. the user just visited. */
   initialActiveId?: string | null;
+  /** false: no row is active until the agent types a query or moves with the arrow keys. */
+  preselect?: boolean;
+  /** Users this list may offer at all (e.g. not banned or locked); the others are left out. */
+  offers?(user: UserSummary): boolean;
+  /** Said in place of the rows left out by `offers`, e.g. "banned or locked users are not offered". */
+  leftOutNote?: string;
+  /** Shift+Enter on a row: a second action, e.g. impersonate straight away. */
+  onChooseAlternate?(user: UserSummary): void;
+  /** Shown in each row for Shift+Enter, e.g. "Impersonate". */
+  alternateHint?: string;
 }
 
-export function UserSearch({ controller, onChoose, label, placeholder, inputRef, skeletonRows = 8, chooseHint, size = 'large', initialActiveId }: UserSearchProps) {
+export function UserSearch({
+  controller,
+  onChoose,
+  label,
+  placeholder,
+  inputRef,
+  skeletonRows = 8,
+  chooseHint,
+  size = 'large',
+  initialActiveId,
+  preselect = true,
+  offers,
+  leftOutNote,
+  onChooseAlternate,
+  alternateHint,
+}: UserSearchProps) {
   const state = useStore(controller);
-  const users = state.page?.users ?? [];
+  const pageUsers = state.page?.users ?? [];
+  const users = offers ? pageUsers.filter(offers) : pageUsers;
+  const leftOut = pageUsers.length - users.length;
   const [nav, dispatch] = useReducer(listReducer, { active: -1, count: 0 });
   const baseId = useId();
   const listId = `${baseId}-list`;
   const hintId = `${baseId}-hint`;
+  const captionId = `${baseId}-caption`;
   const optionId = (index: number) => `${baseId}-option-${index}`;
   const listRef = useRef<HTMLUListElement>(null);
   // Only keyboard movement scrolls the list: results arriving must not move the page.
   const scrollToActive = useRef(false);
   const now = Date.now();
 
+  // Enter pressed before the typed query's answer came: chosen once it is here (and only then).
+  const chooseOnArrival = useRef<'choose' | 'alternate' | null>(null);
+  const firstIndex = () => {
+    const remembered = initialActiveId ? users.findIndex((user) => user.id === initialActiveId) : -1;
+    if (remembered >= 0) return remembered;
+    return preselect || state.pageQuery !== '' ? 0 : -1;
+  };
   useEffect(() => {
-    dispatch({ type: 'results', count: state.page?.users.length ?? 0 });
-    const remembered = initialActiveId ? (state.page?.users.findIndex((user) => user.id === initialActiveId) ?? -1) : -1;
-    if (remembered > 0) dispatch({ type: 'set', index: remembered });
-    // Only a new page resets the position.
+    dispatch({ type: 'results', count: users.length });
+    const index = users.length > 0 ? firstIndex() : -1;
+    if (index < 0) dispatch({ type: 'clear' });
+    else if (index > 0) dispatch({ type: 'set', index });
+    const queued = chooseOnArrival.current;
+    chooseOnArrival.current = null;
+    const chosen = index >= 0 ? users[index] : undefined;
+    if (queued && chosen) (queued === 'alternate' && onChooseAlternate ? onChooseAlternate : onChoose)(chosen);
+    // Only a new page (or a failed search) resets the position.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [state.page]);
+  }, [state.page, state.error]);
   useEffect(() => {
     if (nav.active < 0 || !scrollToActive.current) return;
     scrollToActive.current = false;
@@ -69,24 +109,40 @@ export function UserSearch({ controller, onChoose, label, placeholder, inputRef,
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [nav.active]);
 
-  const active = nav.active >= 0 ? users[nav.active] : undefined;
   const busy = state.pending || state.loading;
+  // Rows of an older query are never actionable: while the typed query is on its way they are
+  // shown dimmed under "Searching…", nothing is active and Enter waits for the answer.
+  const stale = busy || state.error !== null;
+  const active = !stale && nav.active >= 0 ? users[nav.active] : undefined;
 
   const onKeyDown = (event: React.KeyboardEvent<HTMLInputElement>) => {
     if (LIST_KEYS.has(event.key)) {
       event.preventDefault();
+      chooseOnArrival.current = null;
       scrollToActive.current = true;
       dispatch({ type: 'key', key: event.key });
     } else if (event.key === 'Enter') {
       event.preventDefault();
-      if (state.pending) controller.flush();
-      else if (active) onChoose(active);
+      const how = event.shiftKey && onChooseAlternate ? 'alternate' : 'choose';
+      if (state.pending || state.loading) {
+        chooseOnArrival.current = how;
+        controller.flush();
+      } else if (active) (how === 'alternate' && onChooseAlternate ? onChooseAlternate : onChoose)(active);
     } else if (event.key === 'Escape' && state.input) {
       event.preventDefault();
       event.stopPropagation();
+      chooseOnArrival.current = null;
       controller.setInput('');
     }
   };
+
+  const caption = !state.page || state.error ? null : busy && state.input.trim() !== state.pageQuery ? (
+    <>
+      Showing {resultsFor(state.pageQuery)} · searching for “{state.input.trim()}”…
+    </>
+  ) : (
+    <>Showing {resultsFor(state.pageQuery)}</>
+  );
 
   let body;
   if (state.error) {
@@ -107,6 +163,7 @@ export function UserSearch({ controller, onChoose, label, placeholder, inputRef,
         role="listbox"
         aria-label={`${label}: results`}
         aria-busy={busy || undefined}
+        aria-describedby={captionId}
         className={`results results--${size}${busy ? ' results--stale' : ''}`}
       >
         {users.map((user, index) => (
@@ -114,12 +171,16 @@ export function UserSearch({ controller, onChoose, label, placeholder, inputRef,
             key={user.id}
             id={optionId(index)}
             role="option"
-            aria-selected={index === nav.active}
+            aria-selected={!stale && index === nav.active}
+            aria-disabled={stale || undefined}
             aria-label={optionLabel(user)}
             className="result"
             onMouseDown={(event) => event.preventDefault()}
             onMouseMove={() => index !== nav.active && dispatch({ type: 'set', index })}
-            onClick={() => onChoose(user)}
+            onClick={(event) => {
+              if (stale) return;
+              (event.shiftKey && onChooseAlternate ? onChooseAlternate : onChoose)(user);
+            }}
           >
             <Avatar name={displayName(user)} imageUrl={user.imageUrl} size={size === 'large' ? 'medium' : 'small'} />
             <span className="result__main">
@@ -137,7 +198,13 @@ export function UserSearch({ controller, onChoose, label, placeholder, inputRef,
             </span>
             {chooseHint ? (
               <span className="result__hint" aria-hidden="true">
-                {chooseHint} ↵
+                {chooseHint} <kbd>↵</kbd>
+                {alternateHint ? (
+                  <>
+                    {' '}
+                    · {alternateHint} <kbd>⇧↵</kbd>
+                  </>
+                ) : null}
               </span>
             ) : null}
           </li>
@@ -178,10 +245,16 @@ export function UserSearch({ controller, onChoose, label, placeholder, inputRef,
         <span className="search-box__busy">{busy ? <Spinner label="Searching…" /> : null}</span>
       </div>
       <p id={hintId} className="visually-hidden">
-        Results update as you type. Use the up and down arrow keys to move through them and Enter to choose.
+        Results update as you type. Use the up and down arrow keys to move through them and Enter to choose{alternateHint ? `, Shift+Enter to ${alternateHint.toLowerCase()}` : ''}.
       </p>
+      {caption && users.length > 0 ? (
+        <p id={captionId} className="results-caption muted" data-testid="results-caption">
+          {caption}
+          {leftOut > 0 && leftOutNote ? <> · {leftOutNote}</> : null}
+        </p>
+      ) : null}
       <div className="results-frame">{body}</div>
-      <div className="pager">
+      {state.error ? null : <div className="pager">
         <p className="pager__range" role="status">
           {page ? formatRange(page.offset, page.users.length, page.totalCount) : '\u00a0'}
         </p>
@@ -199,7 +272,11 @@ export function UserSearch({ controller, onChoose, label, placeholder, inputRef,
             Next ›
           </button>
         </div>
-      </div>
+      </div>}
     </div>
   );
+}
+
+function resultsFor(query: string): string {
+  return query ? `results for “${query}”` : 'all users';
 }

@@ -35,10 +35,13 @@ const TEXT: Record<ErrorKind, { title: string; next: string }> = {
     next: 'Understudy keeps secret keys only in the system keychain. Start or install it (on Linux: GNOME Keyring or KWallet), then try again. Nothing was saved.',
   },
   'keychain-denied': { title: 'The keychain refused access', next: 'Unlock your keychain or allow Understudy to use it, then try again.' },
-  policy: { title: 'Not allowed by this instance’s policy', next: 'An administrator can change the policy in Settings → Policy.' },
+  policy: { title: 'Not allowed by this instance’s policy', next: 'The policy is in Settings (Ctrl+4), section Policy; every change to it is recorded in the history.' },
   conflict: { title: 'That is no longer possible', next: 'It changed in the meantime. Refresh and try again.' },
   internal: { title: 'Something went wrong', next: 'Try again. If it keeps happening, restart Understudy.' },
 };
+
+/** Main's wording for a 5xx answer (src/main/clerk/errors.ts): Clerk was reached and failed. */
+const SERVER_ERROR = /server (problem|error) \(status 5\d\d\)/;
 
 /** "30 seconds", "2 minutes". */
 export function formatWait(seconds: number): string {
@@ -50,12 +53,20 @@ export function formatWait(seconds: number): string {
 
 export function describeError(error: AppErrorData): ErrorText {
   const text = TEXT[error.kind] ?? TEXT.internal;
+  let title = text.title;
   let next = text.next;
-  if (error.kind === 'rate-limited' && error.retryAfterSeconds !== undefined) {
-    next = `Try again in ${formatWait(error.retryAfterSeconds)}.`;
+  let detail = error.message.trim() && error.message.trim() !== text.title ? error.message.trim() : null;
+  if (error.kind === 'rate-limited') {
+    // Main's message only repeats the title and the wait: say the wait once, in words.
+    detail = null;
+    if (error.retryAfterSeconds !== undefined) next = `Try again in ${formatWait(error.retryAfterSeconds)}.`;
+  }
+  if (error.kind === 'network' && SERVER_ERROR.test(error.message)) {
+    // Clerk answered, with a 5xx: the connection is fine, so no advice about it or a VPN.
+    title = 'Clerk had a server problem';
+    next = 'This is on Clerk’s side, not your connection. Try again in a moment.';
   }
   const fields: Record<string, string> = {};
   for (const issue of error.issues ?? []) fields[issue.path] ??= issue.message;
-  const detail = error.message.trim() && error.message.trim() !== text.title ? error.message.trim() : null;
-  return { title: text.title, detail, next, fields };
+  return { title, detail, next, fields };
 }

@@ -9,7 +9,8 @@ export interface ListState {
 export type ListAction =
   | { type: 'key'; key: string }
   | { type: 'results'; count: number } // a new list arrived: first row active
-  | { type: 'set'; index: number }; // pointer hover or click
+  | { type: 'set'; index: number } // pointer hover or click
+  | { type: 'clear' }; // nothing active until the user moves
 
 export const PAGE_STEP = 10;
 const NAVIGATION_KEYS = new Set(['ArrowDown', 'ArrowUp', 'Home', 'End', 'PageDown', 'PageUp']);
@@ -26,6 +27,8 @@ export function listReducer(state: ListState, action: ListAction): ListState {
       return { count: action.count, active: action.count > 0 ? 0 : -1 };
     case 'set':
       return { ...state, active: clamp(action.index, state.count) };
+    case 'clear':
+      return { ...state, active: -1 };
     case 'key': {
       const { active, count } = state;
       if (count === 0) return { ...state, active: -1 };

@@ -3,7 +3,7 @@ import { createStore } from './store.ts';
 
 export type Route =
   | { screen: 'users' }
-  | { screen: 'user'; userId: string }
+  | { screen: 'user'; userId: string; /** Open the impersonate dialog as soon as the user is loaded (Shift+Enter). */ impersonate?: boolean }
   | { screen: 'active'; highlight?: string }
   | { screen: 'history' }
   | { screen: 'settings'; section?: 'instances' | 'policy' | 'appearance' };

@@ -26,6 +26,8 @@ export interface SearchState {
   /** A request is in flight. */
   loading: boolean;
   page: UserPage | null;
+  /** The query the shown page answers: differs from `query` while a newer answer is on its way. */
+  pageQuery: string;
   error: AppError | null;
   /** Requests sent so far: a cheap way to watch the debounce at work. */
   requests: number;
@@ -79,6 +81,7 @@ export function createSearchController(options: SearchControllerOptions): Search
     pending: false,
     loading: false,
     page: null,
+    pageQuery: '',
     error: null,
     requests: 0,
   });
@@ -118,7 +121,7 @@ export function createSearchController(options: SearchControllerOptions): Search
       (page) => {
         if (mine !== generation) return;
         inflight = null;
-        store.set((state) => ({ ...state, page, loading: false, error: null }));
+        store.set((state) => ({ ...state, page, pageQuery: query, loading: false, error: null }));
       },
       (error: unknown) => {
         if (mine !== generation) return;

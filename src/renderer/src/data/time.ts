@@ -22,20 +22,17 @@ export function formatDate(timestamp: number, locale?: string): string {
   return new Intl.DateTimeFormat(locale, { dateStyle: 'medium' }).format(timestamp);
 }
 
+/** Local wall-clock time, "14:05" (the date is implied: recent). */
+export function formatTime(timestamp: number, locale?: string): string {
+  return new Intl.DateTimeFormat(locale, { timeStyle: 'short' }).format(timestamp);
+}
+
 export function formatDateTime(timestamp: number, locale?: string): string {
   return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(timestamp);
 }
 
-/** A countdown: "4:05", "1:02:03"; never negative. Rounds up so "0:00" means really over. */
-export function formatCountdown(ms: number): string {
-  const total = Math.max(0, Math.ceil(ms / 1000));
-  const hours = Math.floor(total / 3600);
-  const minutes = Math.floor((total % 3600) / 60);
-  const seconds = total % 60;
-  const ss = String(seconds).padStart(2, '0');
-  if (hours > 0) return `${hours}:${String(minutes).padStart(2, '0')}:${ss}`;
-  return `${minutes}:${ss}`;
-}
+/** A countdown, written exactly as the impersonation banner writes it ("05:00", "90:00"). */
+export { formatTimeLeft as formatCountdown } from '../../../shared/time-left.ts';
 
 /** Policy-sized durations in words: "1 h 30 min", "30 min", "45 s". */
 export function formatDuration(seconds: number): string {

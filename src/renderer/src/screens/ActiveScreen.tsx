@@ -8,10 +8,10 @@ import { EmptyState } from '../components/States.tsx';
 import { api, call } from '../data/api.ts';
 import { announce } from '../data/announcer.ts';
 import { impersonations } from '../data/app-data.ts';
-import { useAction, useNow, useStore } from '../data/hooks.ts';
+import { useAction, useNow, useResource, useStore } from '../data/hooks.ts';
 import { navigate } from '../data/navigation.ts';
 import { SHORTCUT_HINTS } from '../data/shortcuts.ts';
-import { formatCountdown, formatDateTime, isLivePhase, PHASE_LABELS, timeLeft } from '../data/time.ts';
+import { formatCountdown, formatDateTime, formatDuration, formatRelative, formatTime, isLivePhase, PHASE_LABELS, timeLeft } from '../data/time.ts';
 
 export function ActiveScreen({ highlight, onEndAll }: { highlight: string | undefined; onEndAll(): void }) {
   const list = useStore(impersonations);
@@ -120,7 +120,7 @@ function ImpersonationItem({ view, highlighted }: { view: ImpersonationView; hig
         <span className={`phase phase--${view.phase}`}>{PHASE_LABELS[view.phase]}</span>
         {view.error ? <p className="cell-note cell-note--error">{view.error}</p> : null}
       </div>
-      <div className="live-item__clock">{live ? <Countdown view={view} /> : <span className="muted">—</span>}</div>
+      <div className="live-item__clock">{live ? <Countdown view={view} /> : <FinishedTimes view={view} />}</div>
       <div className="live-item__actions">
         {live ? (
           <>
@@ -145,9 +145,31 @@ function ImpersonationItem({ view, highlighted }: { view: ImpersonationView; hig
   );
 }
 
+/** When a finished impersonation ended and how long it ran, from the history main keeps. */
+function FinishedTimes({ view }: { view: ImpersonationView }) {
+  const entries = useResource(`${view.id}:${view.phase}`, () => call(api().ledger.query({ filter: { userId: view.subject.id } })), ['ledger:changed']);
+  const entry = entries.value?.find((candidate) => candidate.id === view.id);
+  if (!entry) return <span className="muted">{entries.status === 'loading' ? 'Loading…' : 'End time not recorded'}</span>;
+  if (entry.endedAt === null) return <span className="muted">Not ended yet at Clerk</span>;
+  const began = entry.acceptedAt ?? entry.createdAt;
+  return (
+    <span className="finished-times">
+      <span>
+        Ended <time dateTime={new Date(entry.endedAt).toISOString()}>{formatTime(entry.endedAt)}</time>{' '}
+        <span className="muted">({formatRelative(entry.endedAt, Date.now())})</span>
+      </span>
+      <span className="muted">
+        {entry.acceptedAt !== null ? 'Signed in for' : 'Open for'} {formatDuration(Math.max(0, Math.round((entry.endedAt - began) / 1000)))}
+      </span>
+    </span>
+  );
+}
+
 function Countdown({ view }: { view: ImpersonationView }) {
-  const now = useNow();
-  const left = timeLeft(view, now);
+  // The shared clock only makes this tick; its value can be up to a second old when a fresh view
+  // arrives, which would show 30:01 for a 30-minute cap, so the time is read now.
+  useNow();
+  const left = timeLeft(view, Date.now());
   if (!left) return <span className="muted">—</span>;
   return (
     <span className={`countdown${left.urgent ? ' countdown--urgent' : ''}`}>

@@ -10,7 +10,7 @@ import { Checkbox, Field } from '../components/Field.tsx';
 import { OperatorDialog } from '../components/OperatorPicker.tsx';
 import { api, call } from '../data/api.ts';
 import { announce } from '../data/announcer.ts';
-import { applyProfile, applyState } from '../data/app-data.ts';
+import { applyProfile, applyState, appData } from '../data/app-data.ts';
 import { describeError } from '../data/error-text.ts';
 import { fieldsToPolicy, policyToFields, type PolicyErrors, type PolicyFields } from '../data/forms.ts';
 import { useAction, useStore } from '../data/hooks.ts';
@@ -38,6 +38,21 @@ export function SettingsScreen({ state }: { state: AppState }) {
 
 function InstancesSection({ state }: { state: AppState }) {
   const [adding, setAdding] = useState(false);
+  // A new instance becomes active in main at once; until the agent says who they are there, the
+  // console goes back to the instance they were using, so nothing runs without an operator.
+  const [naming, setNaming] = useState<{ profile: Profile; previous: string | null } | null>(null);
+  const finishNaming = async () => {
+    if (!naming) return;
+    setNaming(null);
+    const current = appData.get().state?.profiles.find((candidate) => candidate.id === naming.profile.id);
+    if (current?.operator || !naming.previous || naming.previous === naming.profile.id) return;
+    try {
+      applyState(await call(api().profiles.select({ profileId: naming.previous })));
+      announce(`${naming.profile.name} was added but not made active: say who you are there first (Choose who I am).`);
+    } catch {
+      announce(`${naming.profile.name} is active without an operator: say who you are there before impersonating anyone.`);
+    }
+  };
   return (
     <section className="panel" aria-labelledby="instances-title">
       <header className="panel__header">
@@ -54,7 +69,8 @@ function InstancesSection({ state }: { state: AppState }) {
           <ConnectForm
             onConnected={(profile) => {
               setAdding(false);
-              announce(`Connected ${profile.name}.`, 'success');
+              setNaming({ profile, previous: state.activeProfileId });
+              announce(`Connected ${profile.name}. Now say who you are there.`, 'success');
             }}
           />
         </div>
@@ -65,6 +81,7 @@ function InstancesSection({ state }: { state: AppState }) {
           <InstanceItem key={profile.id} profile={profile} active={profile.id === state.activeProfileId} />
         ))}
       </ul>
+      {naming ? <OperatorDialog profile={naming.profile} onClose={() => void finishNaming()} /> : null}
     </section>
   );
 }

@@ -15,7 +15,7 @@ import { navigate } from '../data/navigation.ts';
 import { formatDateTime, formatDuration, formatRelative } from '../data/time.ts';
 import { ImpersonateDialog } from './ImpersonateDialog.tsx';
 
-export function UserScreen({ profile, userId }: { profile: Profile; userId: string }) {
+export function UserScreen({ profile, userId, impersonate = false }: { profile: Profile; userId: string; impersonate?: boolean }) {
   const user = useResource(`${profile.id}/${userId}`, () => call(api().users.get({ profileId: profile.id, userId })));
   const sessions = useResource(`${profile.id}/${userId}`, () => call(api().users.sessions({ profileId: profile.id, userId })), ['impersonation:changed']);
   const history = useResource(userId, () => call(api().ledger.query({ filter: { userId } })), ['ledger:changed']);
@@ -29,8 +29,13 @@ export function UserScreen({ profile, userId }: { profile: Profile; userId: stri
   useEffect(() => {
     if (!loaded) return;
     const button = impersonateRef.current;
-    if (button && !button.disabled) button.focus();
-    else sectionRef.current?.querySelector<HTMLElement>('h1')?.focus();
+    if (button && !button.disabled) {
+      // Shift+Enter on a result: straight to the dialog, which gives focus back to the button.
+      button.focus();
+      if (impersonate) setDialog('impersonate');
+    } else sectionRef.current?.querySelector<HTMLElement>('h1')?.focus();
+    // Only the first load decides; `impersonate` is fixed for this screen's lifetime.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [loaded]);
 
   // Esc goes back to the results (dialogs handle their own Esc first).
@@ -160,7 +165,8 @@ function UserHeader({
           {user.primaryEmail ?? 'No email address'}
           {user.username ? <span className="muted"> · @{user.username}</span> : null}
         </p>
-        <UserBadges user={user} showReason />
+        {/* The protected reason is said once, next to the disabled button. */}
+        <UserBadges user={user} />
       </div>
       <div className="user-header__actions">
         <button

@@ -14,8 +14,10 @@ export function UsersScreen({ profile }: { profile: Profile }) {
   const [choosingOperator, setChoosingOperator] = useState(false);
 
   useEffect(() => searchInstance(profile.id), [profile.id]);
+  // `/` and Ctrl+K select the whole query, so typing replaces it rather than appending to it.
   useEffect(() => {
     inputRef.current?.focus();
+    inputRef.current?.select();
   }, [focusRequests]);
 
   return (
@@ -26,7 +28,8 @@ export function UsersScreen({ profile }: { profile: Profile }) {
             Users
           </h1>
           <p className="screen__subtitle">
-            Search {profile.name} by name, email address or user id. <kbd>/</kbd> focuses the search from anywhere.
+            Search {profile.name} by name, email address or user id. <kbd>/</kbd> or <kbd>Ctrl+K</kbd> focuses the search from anywhere;{' '}
+            <kbd>Enter</kbd> opens the highlighted user, <kbd>Shift+Enter</kbd> starts impersonating them.
           </p>
         </div>
       </header>
@@ -47,9 +50,14 @@ export function UsersScreen({ profile }: { profile: Profile }) {
         inputRef={inputRef}
         initialActiveId={lastOpened}
         chooseHint="Open"
+        alternateHint="Impersonate"
         onChoose={(user) => {
           lastOpenedUser.set(user.id);
           navigate({ screen: 'user', userId: user.id });
+        }}
+        onChooseAlternate={(user) => {
+          lastOpenedUser.set(user.id);
+          navigate({ screen: 'user', userId: user.id, impersonate: true });
         }}
       />
       {choosingOperator ? <OperatorDialog profile={profile} onClose={() => setChoosingOperator(false)} /> : null}
