@@ -42,12 +42,16 @@ class App extends EventEmitter {
 
   constructor() {
     super();
-    // Electron becomes ready after the main script's first turn has run (it is evaluated before the
-    // message loop starts): everything a script does synchronously at load is "before ready".
+    // Electron becomes ready after the main entry point (its static imports and top-level code) has
+    // run (docs/tutorial/esm.md): register.mjs signals that; in-process use waits one turn.
+    const entry = (globalThis as Record<symbol, Promise<void> | undefined>)[Symbol.for('electron-emulation.entry-pending')] ?? Promise.resolve();
+    // Chromium starts at once (it takes the longest); `ready` waits for both.
+    const browser = new Promise<void>((done) => setImmediate(done)).then(() => launchBrowser());
+    browser.catch(() => undefined);
     this.#readyPromise = new Promise((resolveReady, rejectReady) => {
-      setImmediate(() => {
+      void entry.then(() => setImmediate(() => {
         if (this.#exiting) return;
-        launchBrowser().then(
+        browser.then(
           () => {
             this.#ready = true;
             this.emit('will-finish-launching');
@@ -60,7 +64,7 @@ class App extends EventEmitter {
             exitProcess(1);
           },
         );
-      });
+      }));
     });
     this.#readyPromise.catch(() => undefined);
   }
