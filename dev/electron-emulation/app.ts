@@ -4,7 +4,7 @@ import { EventEmitter } from 'node:events';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
-import { closeBrowser, config, defaultTemp, defaultUserData, exitProcess, launchBrowser, newEvent, notice } from './runtime.ts';
+import { closeBrowser, config, defaultTemp, defaultUserData, exitProcess, launchBrowser, markTerminating, newEvent, notice } from './runtime.ts';
 import { allWindows } from './windows.ts';
 
 type PathName = 'home' | 'appData' | 'userData' | 'sessionData' | 'temp' | 'exe' | 'module' | 'desktop' | 'documents' | 'downloads' | 'music' | 'pictures' | 'videos' | 'logs' | 'crashDumps';
@@ -244,6 +244,7 @@ class App extends EventEmitter {
 
   async #shutdown(code: number, emitQuit: boolean): Promise<void> {
     if (emitQuit) this.emit('quit', newEvent(), code);
+    markTerminating();
     this.#lock?.close();
     await closeBrowser();
     exitProcess(code);

@@ -118,6 +118,24 @@ export function freePort(): Promise<number> {
   });
 }
 
+let terminating = false;
+
+/** Set once the app quits: the process is about to end. */
+export function markTerminating(): void {
+  terminating = true;
+}
+
+/**
+ * Electron ends the process once it quits: a pending call never settles and the code after it never
+ * runs. Here the process ends a moment later, so calls started or failing after the quit are made
+ * never to settle, as there.
+ */
+export function untilExit<T>(work: () => Promise<T>): Promise<T> {
+  const never = new Promise<T>(() => undefined);
+  if (terminating) return never;
+  return work().catch((error: unknown) => (terminating ? never : Promise.reject(error)));
+}
+
 type ExitHandler = (code: number) => void;
 let exitHandler: ExitHandler = (code) => process.exit(code);
 

@@ -6,7 +6,7 @@ import { EventEmitter } from 'node:events';
 import type { BrowserContext, Cookie as PlaywrightCookie, Page, Request, Route } from 'playwright-core';
 import { app } from './app.ts';
 import { toSchemeUrl } from './protocol.ts';
-import { currentBrowser } from './runtime.ts';
+import { currentBrowser, untilExit } from './runtime.ts';
 import { contentsForPage, onRouteForPopup } from './web-contents.ts';
 import { awaitHolds } from './inspect.ts';
 
@@ -69,7 +69,11 @@ class Cookies extends EventEmitter {
     });
   }
 
-  async get(filter: { url?: string; name?: string; domain?: string; path?: string; secure?: boolean; session?: boolean } = {}): Promise<ElectronCookie[]> {
+  get(filter: { url?: string; name?: string; domain?: string; path?: string; secure?: boolean; session?: boolean } = {}): Promise<ElectronCookie[]> {
+    return untilExit(() => this.#get(filter));
+  }
+
+  async #get(filter: { url?: string; name?: string; domain?: string; path?: string; secure?: boolean; session?: boolean }): Promise<ElectronCookie[]> {
     const context = await this.#session.context();
     const all = (await context.cookies(filter.url ? [filter.url] : [])).map(toElectronCookie);
     return all.filter(
@@ -305,7 +309,11 @@ export class Session extends EventEmitter {
   }
 
   /** docs/api/session.md#sesclearstoragedataoptions: cookies and every storage of every origin. */
-  async clearStorageData(): Promise<void> {
+  clearStorageData(): Promise<void> {
+    return untilExit(() => this.#clearStorageData());
+  }
+
+  async #clearStorageData(): Promise<void> {
     if (this.closed) return;
     const context = await this.context();
     await context.clearCookies();
@@ -318,14 +326,17 @@ export class Session extends EventEmitter {
   }
 
   /** docs/api/session.md#sescleardataoptions: all data, cache included. */
-  async clearData(): Promise<void> {
-    await this.clearStorageData();
-    await this.clearCache();
+  clearData(): Promise<void> {
+    return untilExit(async () => {
+      await this.#clearStorageData();
+      await this.#withCdp(async (send) => void (await send('Network.clearBrowserCache')));
+    });
   }
 
-  async clearCache(): Promise<void> {
-    if (this.closed) return;
-    await this.#withCdp(async (send) => void (await send('Network.clearBrowserCache')));
+  clearCache(): Promise<void> {
+    return untilExit(async () => {
+      if (!this.closed) await this.#withCdp(async (send) => void (await send('Network.clearBrowserCache')));
+    });
   }
 
   /** HTTP auth credentials: the emulation's contexts never keep any (no auth prompt is answered). */

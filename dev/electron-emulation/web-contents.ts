@@ -9,7 +9,7 @@ import { registerPage } from './inspect.ts';
 import { ipcMain } from './ipc-main.ts';
 import { IPC_BINDING, preloadInitScript } from './preload-runtime.ts';
 import { schemesListening, toLoopbackUrl, toSchemeUrl } from './protocol.ts';
-import { newEvent, notice } from './runtime.ts';
+import { newEvent, notice, untilExit } from './runtime.ts';
 import type { Session } from './session.ts';
 import { session as sessions } from './session.ts';
 import { adoptPopupWindow } from './windows.ts';
@@ -264,7 +264,11 @@ export class WebContents extends EventEmitter {
     this.#openHandler = handler;
   }
 
-  async loadURL(url: string): Promise<void> {
+  loadURL(url: string): Promise<void> {
+    return untilExit(() => this.#loadURL(url));
+  }
+
+  async #loadURL(url: string): Promise<void> {
     const page = await this.#page;
     await schemesListening();
     const target = toLoopbackUrl(url);
@@ -289,9 +293,8 @@ export class WebContents extends EventEmitter {
     }).catch(() => undefined);
   }
 
-  async executeJavaScript(code: string): Promise<unknown> {
-    const page = await this.#page;
-    return page.evaluate(code);
+  executeJavaScript(code: string): Promise<unknown> {
+    return untilExit(async () => (await this.#page).evaluate(code));
   }
 
   send(channel: string, ...args: unknown[]): void {

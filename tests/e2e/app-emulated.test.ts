@@ -171,3 +171,67 @@ describe('the real app on the Electron emulation', () => {
     await eventually(async () => expect((await app.windows()).filter((window) => window.kind === 'BaseWindow')).toEqual([]), 20_000);
   });
 });
+
+describe('the real app on the Electron emulation: quitting and starting again', () => {
+  let dir: string;
+  let running: EmulatedApp | null = null;
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'understudy-emulated-restart-'));
+  });
+
+  afterAll(async () => {
+    await running?.kill();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function start(): Promise<ConsolePage> {
+    running = await launchEmulatedApp({ userData: dir });
+    app = running;
+    known.clear();
+    ui = new ConsolePage(await running.consolePage());
+    return ui;
+  }
+
+  async function history(): Promise<{ subject: { id: string }; status: string; endedBy: { reason: string } | null }[]> {
+    const answer = (await ui.page.evaluate(() => window.understudy.ledger.query({ filter: {} }))) as { ok: boolean; value: never[] };
+    expect(answer.ok).toBe(true);
+    return answer.value;
+  }
+
+  async function consoleWindowId(): Promise<number> {
+    return (await running!.windows()).find((window) => window.kind === 'BrowserWindow')!.id;
+  }
+
+  it('closing the console ends every impersonation through the bounded shutdown, then the process exits', async () => {
+    await start();
+    await ui.enterSandbox();
+    await impersonate('ada', /^Ada Lovelace/);
+    await windowOf(ADA!);
+    await running!.control('closeWindow', { windowId: await consoleWindowId() });
+    expect(await running!.exited, running!.output.join('\n')).toBe(0);
+    await start();
+    const ada = (await history()).find((entry) => entry.subject.id === ADA);
+    expect(ada?.endedBy?.reason).toBe('app-quit');
+  });
+
+  // The built-in sandbox lives inside the app and starts empty again, so the session left live is
+  // unknown to it: recovery must say it could not end it, never pretend it did.
+  it('after a crash, the next start runs recovery on what was left live and tells the truth about it', async () => {
+    await running?.kill();
+    await start();
+    if (await ui.page.getByRole('button', { name: 'Open the sandbox' }).isVisible().catch(() => false)) await ui.enterSandbox();
+    await impersonate('alan', /^Alan Turing/);
+    await windowOf(ALAN!);
+    expect((await history()).find((entry) => entry.subject.id === ALAN)?.status).toBe('accepted');
+    running!.process.kill('SIGKILL');
+    await running!.exited;
+    await running!.kill();
+    await start();
+    await eventually(async () => {
+      const alan = (await history()).find((entry) => entry.subject.id === ALAN) as { status: string; error: string | null } | undefined;
+      expect(alan?.error).toMatch(/Could not be ended at the last start/);
+      expect(alan?.status).toBe('accepted');
+    }, 20_000);
+  });
+});
