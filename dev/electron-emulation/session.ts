@@ -213,6 +213,15 @@ export class Session extends EventEmitter {
     this.cookies = new Cookies(this);
   }
 
+  /**
+   * `ses.fetch` (docs/api/session.md#sesfetchinput-init): a request of this session over Chromium's
+   * network stack. Here the same path as `net.fetch` (the proxy the emulation's Chromium uses).
+   */
+  async fetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
+    const { net } = await import('./misc.ts');
+    return net.fetch(input, init);
+  }
+
   /** The partition's browser context, created on first use, interception installed before any page exists. */
   context(): Promise<BrowserContext> {
     this.#context ??= (async () => {
