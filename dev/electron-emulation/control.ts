@@ -35,18 +35,19 @@ WebContents.prototype.send = function (this: InstanceType<typeof WebContents>, c
 };
 app.on('quit', (_event: unknown, code: number) => send({ type: 'quit', code }));
 
+// By page, not by web contents: a crashed web contents reloads into a new page (a new target).
 const targetIds = new WeakMap<object, Promise<string>>();
-function targetIdOf(contents: InstanceType<typeof WebContents>): Promise<string> {
-  let id = targetIds.get(contents);
+async function targetIdOf(contents: InstanceType<typeof WebContents>): Promise<string> {
+  const page = await pageOf(contents);
+  let id = targetIds.get(page);
   if (!id) {
     id = (async () => {
-      const page = await pageOf(contents);
       const cdp = await page.context().newCDPSession(page);
       const { targetInfo } = (await cdp.send('Target.getTargetInfo')) as { targetInfo: { targetId: string } };
       await cdp.detach();
       return targetInfo.targetId;
     })();
-    targetIds.set(contents, id);
+    targetIds.set(page, id);
   }
   return id;
 }
@@ -94,7 +95,8 @@ const operations: Record<string, (args: Record<string, unknown>) => Promise<unkn
   async crash({ webContentsId }) {
     const page = await pageOf(contentsById(Number(webContentsId)));
     const cdp = await page.context().newCDPSession(page);
-    await cdp.send('Page.crash').catch(() => undefined);
+    // The renderer dies before it can answer: don't wait for a reply that never comes.
+    void cdp.send('Page.crash').catch(() => undefined);
     return null;
   },
   async dialogs() {

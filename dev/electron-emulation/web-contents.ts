@@ -70,7 +70,7 @@ export function contentsForPage(page: Page): WebContents | null {
 
 type OpenHandler = (details: { url: string; frameName: string; features: string; disposition: string; referrer: { url: string; policy: string }; postBody?: unknown }) =>
   | { action: 'deny' }
-  | { action: 'allow'; overrideBrowserWindowOptions?: Record<string, unknown>; outlivesOpener?: boolean };
+  | { action: 'allow'; overrideBrowserWindowOptions?: Record<string, unknown>; outlivesOpener?: boolean; createWindow?: (options: Record<string, unknown>) => WebContents };
 
 /** A page opened by a page: its opener's window-open handler decides before it may load anything. */
 export function onRouteForPopup(page: Page, url: string): Promise<WebContents | null> {
@@ -107,6 +107,7 @@ export class WebContents extends EventEmitter {
   #waiter: ((messages: { channel: string; args: unknown[] }[]) => void) | null = null;
   #loading = false;
   #closedByApp = false;
+  #crashed = false;
 
   constructor(preferences: WebPreferences = {}, adopt?: { page: Page; session: Session }) {
     super();
@@ -153,12 +154,21 @@ export class WebContents extends EventEmitter {
         this.emit('page-title-updated', newEvent(), title, true);
       }, () => undefined);
     });
-    page.on('crash', () => this.emit('render-process-gone', newEvent(), { reason: 'crashed', exitCode: 139 }));
+    page.on('crash', () => {
+      this.#crashed = true;
+      this.emit('render-process-gone', newEvent(), { reason: 'crashed', exitCode: 139 });
+    });
     page.on('popup', (popup) => {
       // A pop-up that never requests anything (about:blank, script-only) is decided by its URL as it stands.
       setTimeout(() => void onRouteForPopup(popup, toSchemeUrl(popup.url())), 150).unref();
     });
-    page.on('close', () => this.#gone());
+    // A crashed page replaced by reload() closes without the web contents going away.
+    page.on('close', () => {
+      if (page === this.#pageValue) this.#gone();
+    });
+    // An adopted pop-up may have committed its first navigation while the listeners above were
+    // being installed: getURL() reports where it is, as Electron's would.
+    if (adopted && !this.#url && page.url() !== 'about:blank') this.#url = toSchemeUrl(page.url());
     return page;
   }
 
@@ -255,6 +265,18 @@ export class WebContents extends EventEmitter {
       return null;
     }
     const child = new WebContents({ ...this.preferences, ...preferences, preload: undefined }, { page, session: this.session });
+    // docs/api/structures/window-open-handler-response.md: `createWindow` is called instead of
+    // `new BrowserWindow` and `did-create-window` is not emitted; the window it builds must use the
+    // web contents passed in `options` (Electron throws "Invalid webContents" otherwise;
+    // lib/browser/guest-window-manager.ts).
+    if (response.createWindow) {
+      const made = response.createWindow({ ...options, webContents: child });
+      if (made !== child) {
+        await page.close().catch(() => undefined);
+        throw new Error('Invalid webContents. Created window should be connected to webContents passed with options object.');
+      }
+      return child;
+    }
     const window = adoptPopupWindow(child, options);
     this.emit('did-create-window', window, { url, frameName: '', options, disposition: 'new-window', referrer: { url: this.#url, policy: 'strict-origin-when-cross-origin' } });
     return child;
@@ -287,9 +309,23 @@ export class WebContents extends EventEmitter {
   }
 
   reload(): void {
-    void this.#page.then((page) => {
-      this.#programmatic.push(page.url());
-      return page.reload({ timeout: 0 });
+    void this.#page.then(async (page) => {
+      if (!this.#crashed) {
+        this.#programmatic.push(page.url());
+        return page.reload({ timeout: 0 });
+      }
+      // Electron brings a crashed web contents back with a new renderer on reload()
+      // (docs/api/web-contents.md#event-render-process-gone, #contentsreload). Playwright cannot
+      // reload a crashed page, so the same URL opens in a new page of the same partition, with the
+      // preload installed again, and the crashed one is closed.
+      this.#crashed = false;
+      const url = page.url();
+      const next = this.session.context().then((context) => context.newPage()).then((fresh) => this.#setup(fresh, false));
+      this.#page = next;
+      const fresh = await next;
+      this.#programmatic.push(url);
+      await page.close().catch(() => undefined);
+      await fresh.goto(url, { waitUntil: 'load', timeout: 0 });
     }).catch(() => undefined);
   }
 

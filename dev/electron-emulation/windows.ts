@@ -56,13 +56,26 @@ class View {
   setVisible(): void {}
 }
 
+/** Web contents shown in a WebContentsView already. */
+const presented = new WeakSet<WebContents>();
+
 export class WebContentsView extends View {
   readonly webContents: WebContents;
 
-  constructor(options: { webPreferences?: WebPreferences } = {}) {
+  /**
+   * docs/api/web-contents-view.md: "webContents — If present, the given WebContents will be adopted
+   * by the WebContentsView. A WebContents may only be presented in one WebContentsView at a time."
+   */
+  constructor(options: { webPreferences?: WebPreferences; webContents?: WebContents } = {}) {
     super();
     if (!app.isReady()) throw new Error('Cannot create WebContentsView before app is ready');
-    this.webContents = new WebContents(options.webPreferences ?? {});
+    if (options.webContents) {
+      if (presented.has(options.webContents)) throw new Error('A WebContents may only be presented in one WebContentsView at a time');
+      this.webContents = options.webContents;
+    } else {
+      this.webContents = new WebContents(options.webPreferences ?? {});
+    }
+    presented.add(this.webContents);
   }
 
   override attached(owner: BaseWindow | null): void {
@@ -149,6 +162,11 @@ export class BaseWindow extends EventEmitter {
 
   isDestroyed(): boolean {
     return this.#destroyed;
+  }
+
+  /** docs/api/base-window.md#winsetsizewidth-height-animate */
+  setSize(width: number, height: number): void {
+    this.setBounds({ width, height });
   }
 
   setBounds(bounds: Partial<Rectangle>): void {

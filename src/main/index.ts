@@ -1,10 +1,11 @@
 // Composition root: builds the services with the Electron adapters and runs the app lifecycle.
 // Every decision lives in the services and pure modules (lifecycle/, policy/, …); this file wires.
 // Loaded by entry.ts once Chromium's network stack is behind `fetch`.
+import { mkdirSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { app, dialog, Menu, session, shell, type BrowserWindow, type MenuItemConstructorOptions } from 'electron';
-import { isAppError } from '../shared/errors.ts';
+import { AppError, isAppError } from '../shared/errors.ts';
 import { AvatarProxy } from './clerk/avatar-proxy.ts';
 import { CONSOLE_ENTRY, CONSOLE_ORIGIN } from './console/console-policy.ts';
 import { createKeytarKeychain } from './credentials/keytar-keychain.ts';
@@ -51,10 +52,20 @@ function boot(): void {
   const consoleEntry = devServerUrl ?? CONSOLE_ENTRY;
   const consoleOrigin = devServerUrl ? (originOf(devServerUrl) ?? CONSOLE_ORIGIN) : CONSOLE_ORIGIN;
 
+  // A terminal that went away (EPIPE on the echo of the log) is no error of the app's; unhandled,
+  // it would come back through the handlers below, whose logging would write to it again.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
   /** Nothing fails silently: logged, and told to the operator in the console once it is up. */
+  let reporting = false;
   const report = (what: string, error: unknown) => {
-    log.error(what, error);
-    services?.notify(`${what}. Understudy keeps running; ${detailsIn(log).replace(/^The/, 'the')}`);
+    if (reporting) return; // a failure while reporting must not report itself forever
+    reporting = true;
+    try {
+      log.error(what, error);
+      services?.notify(`${what}. Understudy keeps running; ${detailsIn(log).replace(/^The/, 'the')}`);
+    } finally {
+      reporting = false;
+    }
   };
   process.on('uncaughtException', (error) => report('An unexpected error occurred in Understudy', error));
   process.on('unhandledRejection', (reason) => report('An unexpected error occurred in Understudy', reason));
@@ -131,7 +142,15 @@ function boot(): void {
       sandbox: sandbox
         ? { secretKey: sandbox.secretKey, apiUrl: sandbox.apiUrl, origins: [sandbox.frontendApiUrl, sandbox.appUrl] }
         : null,
-      logFile: { path: fileLog.path, openFolder: async () => void (await shell.openPath(fileLog.dir)) },
+      logFile: {
+        path: fileLog.path,
+        async openFolder() {
+          mkdirSync(fileLog.dir, { recursive: true });
+          // shell.openPath answers with an error message, or '' when it worked (docs/api/shell.md).
+          const problem = await shell.openPath(fileLog.dir);
+          if (problem) throw new AppError({ kind: 'internal', message: `The log folder could not be opened (${problem}). It is ${fileLog.dir}.` });
+        },
+      },
     });
   }
 

@@ -5,13 +5,15 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Page } from 'playwright-core';
 import { SANDBOX_FIXTURES } from '../../src/sandbox/index.ts';
 import { ConsolePage, eventually } from '../support/console-page.ts';
 import { launchEmulatedApp, type EmulatedApp, type EmulatedWindow } from '../support/emulated-app.ts';
 
 const [ADA, ALAN, KATHERINE] = SANDBOX_FIXTURES.plain;
+// Whole-app scenarios on a shared 2-core machine: starting, signing in and quitting take a while.
+vi.setConfig({ testTimeout: 180_000 });
 const REASON = 'SUP-4242 checkout fails on the last step';
 
 interface Opened {
