@@ -20,7 +20,7 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'e2e', include: ['tests/e2e/**/*.test.ts'], fileParallelism: false, testTimeout: 60_000 },
+        test: { name: 'e2e', include: ['tests/e2e/**/*.test.ts', 'tests/emulation/**/*.test.ts'], fileParallelism: false, testTimeout: 60_000 },
       },
     ],
   },
