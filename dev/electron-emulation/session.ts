@@ -8,7 +8,6 @@ import { app } from './app.ts';
 import { toSchemeUrl } from './protocol.ts';
 import { currentBrowser, untilExit } from './runtime.ts';
 import { contentsForPage, onRouteForPopup, type WebContents } from './web-contents.ts';
-import { awaitHolds } from './inspect.ts';
 
 export interface ElectronCookie {
   name: string;
@@ -238,7 +237,6 @@ export class Session extends EventEmitter {
     } catch {
       // not a URL with an origin
     }
-    await awaitHolds(url);
     let page: Page | null = null;
     let isMainFrame = true;
     let frame: ReturnType<Request['frame']> | null = null;

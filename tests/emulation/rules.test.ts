@@ -217,7 +217,8 @@ describe('preload, contextBridge and ipcMain', () => {
   const senders: { url: string | undefined; parent: unknown; senderId: number }[] = [];
 
   beforeAll(() => {
-    ipcMain.handle(channel, (event: { senderFrame: { url: string; parent: unknown } | null; sender: { id: number } }, input: unknown) => {
+    ipcMain.handle(channel, (raw: unknown, input: unknown) => {
+      const event = raw as { senderFrame: { url: string; parent: unknown } | null; sender: { id: number } };
       senders.push({ url: event.senderFrame?.url, parent: event.senderFrame?.parent, senderId: event.sender.id });
       return { echoed: input };
     });
