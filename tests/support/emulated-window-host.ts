@@ -4,7 +4,7 @@
 // and a hold on the ticket load. Nothing of the window logic is re-implemented here.
 // Test files using it run in the `e2e` vitest project, where `electron` is the emulation.
 import { app, BaseWindow, session, webContents as allContents } from 'electron';
-import type { Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { holdRequests, pageOf } from '../../dev/electron-emulation/inspect.ts';
 import { setExitHandler } from '../../dev/electron-emulation/runtime.ts';
 import { createElectronWindowHost } from '../../src/main/electron/window-host.ts';
@@ -30,6 +30,9 @@ export class EmulatedImpersonationWindow {
   readonly window: BaseWindow;
   /** The customer page (the view under the banner). */
   readonly page: Page;
+  /** How often the app asked to wipe the partition (clearData). */
+  clearedCount = 0;
+  #closedByHost = false;
   /** Understudy's banner view. */
   readonly banner: Page;
   readonly #pageContents: Contents;
@@ -41,6 +44,28 @@ export class EmulatedImpersonationWindow {
     this.page = page;
     this.banner = banner;
     this.#pageContents = pageContents;
+  }
+
+  /** The partition's browser context (the emulation's Session is one). */
+  get context(): BrowserContext {
+    return this.page.context();
+  }
+
+  /** What the app's clearData() runs through (a test may wrap it to look right after the wipe). */
+  async clearData(): Promise<void> {
+    this.clearedCount += 1;
+    await this.inner.clearData();
+  }
+
+  /** What the app's close() runs through; a test calling it closes the window as the host would. */
+  async close(): Promise<void> {
+    if (!this.inner.isClosed()) this.#closedByHost = true;
+    await this.inner.close();
+  }
+
+  /** True when the app closed it (end, quit), false when the operator did or it is still open. */
+  wasClosedByHost(): boolean {
+    return this.#closedByHost;
   }
 
   get impersonationId(): string {
@@ -104,10 +129,8 @@ export class EmulatedWindowHost implements WindowHost {
 
   async open(spec: WindowSpec, events: WindowEvents): Promise<ImpersonationWindow> {
     await emulationReady();
-    if (this.beforeTicket) {
-      const release = holdRequests((url) => url === spec.ticketUrl);
-      void this.beforeTicket(spec).finally(release);
-    }
+    // The hold is in place before the app's window host starts the ticket load.
+    const release = this.beforeTicket ? holdRequests((url) => url === spec.ticketUrl) : null;
     const inner = await this.#inner.open(spec, events);
     const pageContents = allContents.getAllWebContents().find((contents) => (contents.session as unknown as { partition: string }).partition === spec.partition && !contents.getURL().startsWith('data:'));
     const window = BaseWindow.getAllWindows().find((candidate) => pageContents && (candidate as unknown as { contents(): Contents[] }).contents().includes(pageContents));
@@ -115,7 +138,20 @@ export class EmulatedWindowHost implements WindowHost {
     if (!pageContents || !window || !bannerContents) throw new Error('The window host opened no BaseWindow with a banner and a page');
     const opened = new EmulatedImpersonationWindow(spec, inner, window as BaseWindow, await pageOf(pageContents), await pageOf(bannerContents), pageContents);
     this.#opened.set(spec.impersonationId, opened);
-    return inner;
+    if (release) void (this.beforeTicket?.(spec) ?? Promise.resolve()).finally(release);
+    // The app's window, with its wipes and closes counted on the way through.
+    return {
+      ...inner,
+      impersonationId: inner.impersonationId,
+      cookies: () => inner.cookies(),
+      onCookieChanged: (listener) => inner.onCookieChanged(listener),
+      updateBanner: (content) => inner.updateBanner(content),
+      focus: () => inner.focus(),
+      setBounds: (bounds) => inner.setBounds(bounds),
+      isClosed: () => inner.isClosed(),
+      clearData: () => opened.clearData(),
+      close: () => opened.close(),
+    };
   }
 
   /** The window of an impersonation (the last one opened for that id). */
