@@ -1,23 +1,34 @@
-// `npm run dev:browser`: the console in Chromium, against the built-in sandbox, with the real
-// main-process services behind it — for developing without the Electron binary.
-// Impersonation windows open as separate Chromium windows, each its own browser context.
+// `npm run dev:browser`: the real app — the built out/main/index.js and out/preload/index.cjs —
+// on the Electron emulation over Chromium (dev/electron-emulation), for working without the
+// Electron binary. Same composition root, adapters, banner and window host as Electron.
+// Data lives in the emulation's own userData folder; exports go where the save dialog points
+// (Documents), so both survive the exit.
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { startHarness } from '../tests/support/harness.ts';
 
-if (!existsSync('out/renderer/index.html')) {
-  console.error('Build the renderer first: npm run build');
+if (!existsSync('out/main/index.js') || !existsSync('out/renderer/index.html')) {
+  console.error('Build the app first: npm run build');
   process.exit(1);
 }
 
-const headless = !process.env['DISPLAY'] && process.platform === 'linux';
-const harness = await startHarness({ users: 2000, headless, port: Number(process.env['PORT'] ?? 0) });
-console.log(`Understudy console: ${harness.url} (${headless ? 'headless: no DISPLAY' : 'Chromium window'})`);
-console.log(`Sandbox customer app: ${harness.sandbox.appUrl}`);
-console.log('Ctrl+C ends every impersonation and stops.');
+const headlessAsked = process.argv.includes('--headless') || process.env['UNDERSTUDY_EMULATION_HEADLESS'] === '1';
+const hasDisplay = process.platform !== 'linux' || Boolean(process.env['DISPLAY'] || process.env['WAYLAND_DISPLAY']);
+if (!hasDisplay && !headlessAsked) {
+  console.error(
+    [
+      'No display: Chromium has nowhere to show the console.',
+      '  Get a virtual one:   xvfb-run -a npm run dev:browser',
+      '  Or run headless:     npm run dev:browser -- --headless   (the app runs; nothing is shown)',
+    ].join('\n'),
+  );
+  process.exit(2);
+}
 
-const stop = async () => {
-  await harness.close();
-  process.exit(0);
-};
-process.on('SIGINT', () => void stop());
-process.on('SIGTERM', () => void stop());
+const child = spawn(process.execPath, ['--import', './dev/electron-emulation/register.mjs', 'out/main/index.js', ...process.argv.slice(2).filter((arg) => arg !== '--headless')], {
+  stdio: 'inherit',
+  env: { ...process.env, UNDERSTUDY_EMULATION_HEADLESS: headlessAsked ? '1' : '0' },
+});
+console.log(`Understudy on the Electron emulation (${headlessAsked ? 'headless' : 'Chromium windows'}). Ctrl+C quits through the app's own shutdown.`);
+// The app quits on SIGINT/SIGTERM by itself (like Electron); wait for it.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
+child.on('exit', (code) => process.exit(code ?? 1));

@@ -33,6 +33,7 @@ class App extends EventEmitter {
   #paths = new Map<string, string>();
   #lock: Server | null = null;
   #package = findPackageJson();
+  #asked: (() => void) | null = null;
   readonly commandLine = {
     switches: new Map<string, string>(),
     appendSwitch: (name: string, value = '') => void this.commandLine.switches.set(name, value),
@@ -44,7 +45,8 @@ class App extends EventEmitter {
     super();
     // Electron becomes ready after the main entry point (its static imports and top-level code) has
     // run (docs/tutorial/esm.md): register.mjs signals that; in-process use waits one turn.
-    const entry = (globalThis as Record<symbol, Promise<void> | undefined>)[Symbol.for('electron-emulation.entry-pending')] ?? Promise.resolve();
+    // Loaded in-process without an entry point (tests): ready comes once something asks for it.
+    const entry = (globalThis as Record<symbol, Promise<void> | undefined>)[Symbol.for('electron-emulation.entry-pending')] ?? new Promise<void>((asked) => (this.#asked = asked));
     // Chromium starts at once (it takes the longest); `ready` waits for both.
     const browser = new Promise<void>((done) => setImmediate(done)).then(() => launchBrowser());
     browser.catch(() => undefined);
@@ -67,6 +69,9 @@ class App extends EventEmitter {
       }));
     });
     this.#readyPromise.catch(() => undefined);
+    this.on('newListener', (name) => {
+      if (name === 'ready') this.#asked?.();
+    });
   }
 
   get isPackaged(): boolean {
@@ -94,6 +99,7 @@ class App extends EventEmitter {
   }
 
   whenReady(): Promise<void> {
+    this.#asked?.();
     return this.#readyPromise;
   }
 

@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 type Hold = { matches: (url: string) => boolean; released: Promise<void> };
 const holds = new Set<Hold>();
 
-/** Holds every request whose (app-facing) URL matches until `release()` is called. */
+/** Holds every webContents.loadURL() of a matching URL until `release()` is called (nothing is requested meanwhile). */
 export function holdRequests(matches: (url: string) => boolean): () => void {
   let release!: () => void;
   const hold: Hold = { matches, released: new Promise<void>((done) => (release = done)) };

@@ -96,7 +96,8 @@ export class Menu {
       if (typeof item !== 'object' || item === null) throw new TypeError('Invalid template for MenuItem: must have at least one of label, role or type');
       if (!item.label && !item.role && !item.type) throw new TypeError('Invalid template for MenuItem: must have at least one of label, role or type');
       const submenu = item.submenu instanceof Menu ? item.submenu : Array.isArray(item.submenu) ? Menu.buildFromTemplate(item.submenu) : undefined;
-      menu.items.push({ ...item, ...(submenu ? { submenu } : {}) });
+      const { submenu: _template, ...rest } = item;
+      menu.items.push({ ...rest, ...(submenu ? { submenu } : {}) });
     }
     return menu;
   }

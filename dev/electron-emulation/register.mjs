@@ -30,5 +30,11 @@ if (process.argv[1]) {
   globalThis[Symbol.for('electron-emulation.entry-pending')] = new Promise((resolve) => (evaluated = resolve));
   globalThis[Symbol.for(SIGNAL)] = () => evaluated();
 }
+// Electron on Linux and macOS quits gracefully on SIGINT and SIGTERM (app.quit()).
+if (process.argv[1]) {
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.on(signal, () => void import(emulation).then(({ app }) => app.quit()));
+  }
+}
 // Out-of-process tests drive the emulated app through a control channel (only when asked for).
 if (process.env.UNDERSTUDY_EMULATION_CONTROL === 'ipc') await import(control);

@@ -7,8 +7,7 @@ import type { BrowserContext, Cookie as PlaywrightCookie, Page, Request, Route }
 import { app } from './app.ts';
 import { toSchemeUrl } from './protocol.ts';
 import { currentBrowser, untilExit } from './runtime.ts';
-import { contentsForPage, onRouteForPopup } from './web-contents.ts';
-import { awaitHolds } from './inspect.ts';
+import { contentsForPage, onRouteForPopup, type WebContents } from './web-contents.ts';
 
 export interface ElectronCookie {
   name: string;
@@ -227,6 +226,13 @@ export class Session extends EventEmitter {
     this.#context ??= (async () => {
       const browser = await currentBrowser();
       const context = await browser.newContext({ acceptDownloads: false, permissions: [], viewport: null });
+      context.on('page', (page) => {
+        void page.opener().then((opener) => {
+          if (!opener || contentsForPage(page)) return;
+          this.#unclaimedPopups.push(page);
+          this.#popupWaiters.splice(0).forEach((wake) => wake());
+        }, () => undefined);
+      });
       await context.route('**/*', (route, request) => this.#onRequest(route, request));
       return context;
     })();
@@ -240,7 +246,6 @@ export class Session extends EventEmitter {
     } catch {
       // not a URL with an origin
     }
-    await awaitHolds(url);
     let page: Page | null = null;
     let isMainFrame = true;
     let frame: ReturnType<Request['frame']> | null = null;
@@ -249,14 +254,22 @@ export class Session extends EventEmitter {
       page = frame.page();
       isMainFrame = frame.parentFrame() === null;
     } catch {
-      // service worker requests have no frame
+      // Service worker requests have no frame; nor has a pop-up's first navigation (Playwright
+      // reports it before the frame exists): that one belongs to the next pop-up page to appear.
+      if (request.isNavigationRequest()) {
+        page = await this.#nextPopup();
+        if (!page) return route.abort('aborted').catch(() => undefined);
+      }
     }
     const contents = page ? contentsForPage(page) : null;
+    let navigating: WebContents | null = null;
     if (request.isNavigationRequest() && page) {
-      const target = contents ?? (await onRouteForPopup(page, url));
-      if (!target) return route.abort('aborted').catch(() => undefined);
-      const allowed = target.navigationRequested({ url, isMainFrame, isRedirect: request.redirectedFrom() !== null, frame });
-      if (!allowed) return route.abort('aborted').catch(() => undefined);
+      navigating = contents ?? (await onRouteForPopup(page, url));
+      if (!navigating) return route.abort('aborted').catch(() => undefined);
+      // A hop of a redirect already reported (see below) is the same navigation, not a new one.
+      const hop = this.#redirectHops.get(page);
+      const continuing = hop?.delete(request.url()) ?? false;
+      if (!continuing && !navigating.navigationRequested({ url, isMainFrame, isRedirect: false, frame })) return route.abort('aborted').catch(() => undefined);
     }
     const entry = this.webRequest.listeners.get('onBeforeRequest');
     if (entry && matchesFilter(url, entry.filter)) {
@@ -274,7 +287,51 @@ export class Session extends EventEmitter {
       if (response.cancel) return route.abort('blockedbyclient').catch(() => undefined);
       if (response.redirectURL) return route.fulfill({ status: 307, headers: { location: response.redirectURL } }).catch(() => undefined);
     }
+    // The app's own scheme servers (*.localhost) answer directly: their handler is the app's.
+    if (navigating && page && !new URL(request.url()).hostname.endsWith('.localhost')) return this.#navigate(route, request, navigating, page, isMainFrame, frame);
     return route.continue().catch(() => undefined);
+  }
+
+  readonly #unclaimedPopups: Page[] = [];
+  readonly #popupWaiters: (() => void)[] = [];
+
+  async #nextPopup(): Promise<Page | null> {
+    const deadline = Date.now() + 5_000;
+    while (this.#unclaimedPopups.length === 0 && Date.now() < deadline) {
+      await new Promise<void>((wake) => {
+        this.#popupWaiters.push(wake);
+        setTimeout(wake, 100);
+      });
+    }
+    return this.#unclaimedPopups.shift() ?? null;
+  }
+
+  /** Redirect hops Chromium will request next, per page (see #navigate). */
+  readonly #redirectHops = new WeakMap<Page, Set<string>>();
+
+  /**
+   * Playwright's interception does not see the hops of a server redirect, where Electron raises
+   * will-redirect and runs onBeforeRequest again. So a navigation's document is fetched here on
+   * Chromium's behalf (the context's cookies, the same proxy) without following redirects: a 3xx is
+   * reported as will-redirect (cancellable) and handed to Chromium, whose next request for the
+   * Location comes back through this interception, onBeforeRequest included.
+   */
+  async #navigate(route: Route, request: Request, contents: WebContents, page: Page, isMainFrame: boolean, frame: ReturnType<Request['frame']> | null): Promise<void> {
+    let response: Awaited<ReturnType<Route['fetch']>>;
+    try {
+      response = await route.fetch({ maxRedirects: 0, timeout: 0 });
+    } catch {
+      return route.abort('failed').catch(() => undefined);
+    }
+    const location = response.headers()['location'];
+    if (response.status() >= 300 && response.status() < 400 && location) {
+      const next = new URL(location, request.url()).href;
+      if (!contents.navigationRequested({ url: toSchemeUrl(next), isMainFrame, isRedirect: true, frame })) return route.abort('aborted').catch(() => undefined);
+      const hops = this.#redirectHops.get(page) ?? new Set<string>();
+      hops.add(next);
+      this.#redirectHops.set(page, hops);
+    }
+    return route.fulfill({ response }).catch(() => undefined);
   }
 
   setPermissionRequestHandler(handler: unknown): void {

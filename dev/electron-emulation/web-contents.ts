@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { app } from './app.ts';
-import { registerPage } from './inspect.ts';
+import { awaitHolds, registerPage } from './inspect.ts';
 import { ipcMain } from './ipc-main.ts';
 import { IPC_BINDING, preloadInitScript } from './preload-runtime.ts';
 import { schemesListening, toLoopbackUrl, toSchemeUrl } from './protocol.ts';
@@ -251,7 +251,7 @@ export class WebContents extends EventEmitter {
   async decidePopup(page: Page, url: string): Promise<WebContents | null> {
     const response = this.#openHandler
       ? this.#openHandler({ url, frameName: '', features: '', disposition: 'new-window', referrer: { url: this.#url, policy: 'strict-origin-when-cross-origin' } })
-      : ({ action: 'allow' } as const);
+      : { action: 'allow' as const, overrideBrowserWindowOptions: {} };
     if (!response || response.action !== 'allow') {
       await page.close().catch(() => undefined);
       return null;
@@ -292,6 +292,9 @@ export class WebContents extends EventEmitter {
 
   async #loadURL(url: string): Promise<void> {
     const page = await this.#page;
+    // A test's hold (inspect.ts) delays the load before anything is requested.
+    await awaitHolds(url);
+    if (this.#destroyed) throw Object.assign(new Error(`ERR_ABORTED (-3) loading '${url}'`), { code: 'ERR_ABORTED', errno: -3, url });
     await schemesListening();
     const target = toLoopbackUrl(url);
     this.#programmatic.push(target);

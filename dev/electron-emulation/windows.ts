@@ -106,7 +106,7 @@ export class BaseWindow extends EventEmitter {
     this.#title = options.title ?? app.getName();
     this.#visible = options.show !== false;
     this.#parent = options.parent ?? null;
-    this.#parent?.#children.add(this);
+    if (this.#parent) this.#parent.#children.add(this);
     this.contentView.attached(this);
     windows.add(this);
   }
@@ -149,7 +149,7 @@ export class BaseWindow extends EventEmitter {
     if (this.#destroyed) return;
     this.#destroyed = true;
     for (const child of this.#children) child.destroy();
-    this.#parent?.#children.delete(this);
+    if (this.#parent) this.#parent.#children.delete(this);
     this.closeOwnContents();
     windows.delete(this);
     this.emit('closed');

@@ -7,6 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Page } from 'playwright-core';
+import type { UnderstudyApi } from '../../src/shared/api.ts';
+
+declare global {
+  interface Window {
+    understudy: UnderstudyApi;
+  }
+}
 import { SANDBOX_FIXTURES } from '../../src/sandbox/index.ts';
 import { ConsolePage, eventually } from '../support/console-page.ts';
 import { launchEmulatedApp, type EmulatedApp, type EmulatedWindow } from '../support/emulated-app.ts';

@@ -61,7 +61,7 @@ async function consoleHaystacks(h: Harness, watched: ReturnType<typeof watchCons
   return [
     { where: 'console DOM', content: await h.page.content() },
     { where: 'console storage', content: JSON.stringify(storage) },
-    { where: 'console cookies', content: JSON.stringify(await h.consoleContext.cookies()) },
+    { where: 'console cookies', content: JSON.stringify(await h.consoleWindow.webContents.session.cookies.get({})) },
     { where: 'console messages', content: watched.messages.join('\n') },
     { where: 'console requests', content: watched.requests.join('\n') },
   ];
@@ -169,7 +169,7 @@ describe('secret leak scan', () => {
     // What the impersonation window holds while signed in: its session token, and no key.
     const window = h.windowHost.window(view.id);
     await window.page.getByTestId('subject-id').waitFor();
-    const windowCookies = await window.context.cookies();
+    const windowCookies = await window.cookies();
     const sessionTokens = windowCookies.filter((cookie) => /^__(session|client)/.test(cookie.name)).map((cookie) => cookie.value);
     expect(sessionTokens.length).toBeGreaterThan(0);
     const windowStorage = await window.page.evaluate(() => JSON.stringify({ local: { ...localStorage }, session: { ...sessionStorage }, url: location.href }));

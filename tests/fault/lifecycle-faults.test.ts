@@ -2,14 +2,14 @@
 // the real dispatch and services against the sandbox's fault injection. For each case: what the
 // operator is told (the Result the console gets), and that nothing is lost — every token Clerk
 // minted is in the history with a status that tells the truth, and no session is left running.
-// Signed-in cases use real Chromium (PlaywrightWindowHost); the rest use windows that load nothing.
+// Signed-in cases use real Chromium (EmulatedWindowHost); the rest use windows that load nothing.
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ImpersonationView, LedgerEntry } from '../../src/shared/domain.ts';
 import type { WindowEvents, WindowHost, WindowSpec } from '../../src/main/impersonation/window-host.ts';
 import { SANDBOX_FIXTURES, startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
 import { launchChromium } from '../support/chromium.ts';
-import { PlaywrightWindowHost } from '../support/playwright-window-host.ts';
+import { EmulatedWindowHost } from '../support/emulated-window-host.ts';
 import { expectNothingLost, InertWindowHost, OS_USER, startRig, type Rig } from './rig.ts';
 
 const [ADA, ALAN] = SANDBOX_FIXTURES.plain;
@@ -184,14 +184,14 @@ describe('ending before sign-in while Clerk fails (revoking the token)', () => {
 });
 
 describe('ending a signed-in impersonation while Clerk fails (revoking the session)', () => {
-  async function signedIn(rig: Rig, host: PlaywrightWindowHost) {
+  async function signedIn(rig: Rig, host: EmulatedWindowHost) {
     const view = await started(rig);
     await rig.waitForPhase(view.id, 'signed-in');
     return { view, sessionId: rig.entry(view.id).sessionId!, window: host.window(view.id) };
   }
 
   it('server errors are retried and the session ends', async () => {
-    const host = new PlaywrightWindowHost(browser);
+    const host = new EmulatedWindowHost();
     const rig = await world(host);
     const { view, sessionId } = await signedIn(rig, host);
     const from = sandbox.requests.length;
@@ -204,7 +204,7 @@ describe('ending a signed-in impersonation while Clerk fails (revoking the sessi
   });
 
   it('a connection dropped after Clerk revoked is retried safely: the repeat finds it revoked', async () => {
-    const host = new PlaywrightWindowHost(browser);
+    const host = new EmulatedWindowHost();
     const rig = await world(host);
     const { view, sessionId } = await signedIn(rig, host);
     sandbox.faults.inject({ route: 'POST /sessions/{session_id}/revoke', kind: 'drop', afterHandling: true, times: 1 });
@@ -215,7 +215,7 @@ describe('ending a signed-in impersonation while Clerk fails (revoking the sessi
   });
 
   it('with Clerk down the window is still wiped and closed, the history keeps it live, and the next start ends it', async () => {
-    const host = new PlaywrightWindowHost(browser);
+    const host = new EmulatedWindowHost();
     const rig = await world(host);
     const { view, sessionId, window } = await signedIn(rig, host);
     sandbox.faults.inject({ route: 'POST /sessions/{session_id}/revoke', kind: 'status', status: 500 });
@@ -301,7 +301,7 @@ describe('a crash between mint and window', () => {
   });
 
   it('the process dies after the window signed in, before the history knew: the next start ends the session', async () => {
-    const inner = new PlaywrightWindowHost(browser);
+    const inner = new EmulatedWindowHost();
     const rig = await world(new BrokenWindowHost('die-after-load', inner));
     void rig.startImpersonation(ADA!);
     await vi.waitFor(() => expect(inner.all()).toHaveLength(1), { timeout: 10_000, interval: 20 });

@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ImpersonationView, LedgerEntry } from '../../src/shared/domain.ts';
 import { SANDBOX_FIXTURES, startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
 import { launchChromium } from '../support/chromium.ts';
-import { PlaywrightWindowHost } from '../support/playwright-window-host.ts';
+import { EmulatedWindowHost } from '../support/emulated-window-host.ts';
 import { expectNothingLost, InertWindowHost, OS_USER, startRig, type Rig } from './rig.ts';
 
 const [ADA, ALAN, KATHERINE] = SANDBOX_FIXTURES.plain;
@@ -30,7 +30,7 @@ afterEach(async () => {
 /** Two signed-in impersonations and one whose window has not loaded its link yet. */
 async function threeOpen() {
   sandbox = await startSandbox({ users: 20 });
-  const host = new PlaywrightWindowHost(browser);
+  const host = new EmulatedWindowHost();
   const rig = await startRig({ sandbox, windowHost: host, gateway: instant });
   rigs.push(rig);
   const start = async (userId: string) => {

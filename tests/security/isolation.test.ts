@@ -1,5 +1,5 @@
 // Partition isolation in real Chromium: three impersonations started through the real IPC dispatch
-// and services, each window a fresh in-memory browser context (PlaywrightWindowHost). Each one
+// and services, each window a fresh in-memory browser context (EmulatedWindowHost). Each one
 // writes a cookie, localStorage and IndexedDB value on the sandbox app's storage probe; each must
 // see only its own values and its own `__session`, the operator's own browser none of them, and
 // ending one wipes its partition before the window goes, without touching the others.
@@ -8,7 +8,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from '../support/chromium.ts';
 import type { ImpersonationView } from '../../src/shared/domain.ts';
 import { SANDBOX_FIXTURES, startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
-import { PlaywrightWindowHost, type PlaywrightImpersonationWindow } from '../support/playwright-window-host.ts';
+import { EmulatedWindowHost, type EmulatedImpersonationWindow } from '../support/emulated-window-host.ts';
 import { startRig, type Rig } from '../fault/rig.ts';
 
 const [ADA, ALAN, KATHERINE] = SANDBOX_FIXTURES.plain as readonly string[];
@@ -23,7 +23,7 @@ const EMPTY: ProbeValues = { local: null, idb: null, cookie: null };
 
 let sandbox: Sandbox;
 let browser: Browser;
-let host: PlaywrightWindowHost;
+let host: EmulatedWindowHost;
 let rig: Rig;
 
 beforeAll(async () => {
@@ -31,7 +31,7 @@ beforeAll(async () => {
     startSandbox({ users: 30 }),
     launchChromium(),
   ]);
-  host = new PlaywrightWindowHost(browser);
+  host = new EmulatedWindowHost();
   rig = await startRig({ sandbox, windowHost: host });
 });
 afterAll(async () => {
@@ -59,7 +59,7 @@ async function sessionClaims(context: BrowserContext): Promise<Record<string, un
   return (await context.cookies()).filter((cookie) => /^__session/.test(cookie.name) && cookie.value !== '').map((cookie) => claimsOf(cookie.value));
 }
 
-async function start(userId: string): Promise<{ view: ImpersonationView; window: PlaywrightImpersonationWindow }> {
+async function start(userId: string): Promise<{ view: ImpersonationView; window: EmulatedImpersonationWindow }> {
   const result = await rig.startImpersonation(userId);
   if (!result.ok) throw new Error(`start failed: ${result.error.message}`);
   const view = result.value as ImpersonationView;
@@ -127,7 +127,7 @@ describe('impersonation partitions', () => {
     expect(ada.clearedCount).toBe(1);
     expect(ada.isClosed()).toBe(true);
     expect(ada.wasClosedByHost()).toBe(true);
-    expect(browser.contexts()).not.toContain(ada.context);
+    await expect.poll(() => ada.pageAlive()).toBe(false);
     expect(sandbox.state.session(adaSession)!.status).toBe('revoked');
     expect(rig.entry(ids[0]!)).toMatchObject({ status: 'ended', endedBy: { reason: 'operator', by: 'support-agent' } });
 
@@ -153,7 +153,7 @@ describe('impersonation partitions', () => {
     for (const window of [windows[1]!, windows[2]!, again.window]) {
       expect(window.clearedCount).toBe(1);
       expect(window.isClosed()).toBe(true);
-      expect(browser.contexts()).not.toContain(window.context);
+      await expect.poll(() => window.pageAlive()).toBe(false);
     }
     expect(sandbox.state.sessions().filter((session) => session.actor && session.status === 'active')).toEqual([]);
   }, 60_000);

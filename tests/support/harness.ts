@@ -1,27 +1,39 @@
-// The console without Electron: the built renderer served on loopback with the console's CSP, in
-// real Chromium, talking to the real main-process services through the real IPC dispatch (sender
-// check and schema validation included). Each impersonation partition is its own browser context.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+// The console as the app wires it, in this process, on the Electron emulation: the built renderer
+// served from understudy://console by the app's own protocol handler, in the app's console window
+// with the built preload (out/preload/index.cjs) and the app's IPC registry (sender check and
+// schema validation included), the real services, and the app's own window host for impersonations
+// (BaseWindow, banner view, hardened partitions). Only what index.ts decides from the machine is
+// chosen here: the Clerk instance (a sandbox), the keychain service, the data folder.
+// For the composition root itself (index.ts) see emulated-app.ts and tests/e2e/app-emulated.test.ts.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserWindow } from 'electron';
+import type { Page } from 'playwright-core';
 import type { Channel } from '../../src/shared/contract.ts';
 import { AvatarProxy } from '../../src/main/clerk/avatar-proxy.ts';
-import { consoleResponse } from '../../src/main/console/console-server.ts';
+import { CONSOLE_ENTRY, CONSOLE_ORIGIN } from '../../src/main/console/console-policy.ts';
 import { createKeytarKeychain } from '../../src/main/credentials/keytar-keychain.ts';
 import type { Keychain } from '../../src/main/credentials/keychain.ts';
+import { registerConsoleScheme, serveConsole } from '../../src/main/electron/console-protocol.ts';
+import { createConsoleWindow, hardenConsoleSession } from '../../src/main/electron/console-window.ts';
 import { createElectronStoreDocuments } from '../../src/main/electron/electron-store-document.ts';
-import { registerHandlers, type IpcListener } from '../../src/main/ipc/register.ts';
+import { ipcMainRegistry } from '../../src/main/electron/ipc-main-registry.ts';
+import { saveWithDialog } from '../../src/main/electron/save-dialog.ts';
+import { registerHandlers } from '../../src/main/ipc/register.ts';
+import type { IpcRegistry } from '../../src/main/ipc/register.ts';
 import { createLogger, type Logger } from '../../src/main/log.ts';
 import { createServices, type MainServices } from '../../src/main/services.ts';
 import { startSandbox } from '../../src/sandbox/index.ts';
-import { bridgeScript } from './bundle-bridge.ts';
-import { launchChromium } from './chromium.ts';
-import { PlaywrightWindowHost } from './playwright-window-host.ts';
+import { pageOf } from '../../dev/electron-emulation/inspect.ts';
+import { config as emulationConfig } from '../../dev/electron-emulation/runtime.ts';
+import { EmulatedWindowHost, emulationReady } from './emulated-window-host.ts';
 
 type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
+
+// As index.ts does, before the app is ready (this module is imported before any test runs).
+registerConsoleScheme();
 
 export interface IpcRecord {
   channel: Channel | string;
@@ -30,27 +42,25 @@ export interface IpcRecord {
 }
 
 export interface HarnessOptions {
-  rendererDir?: string;
   users?: number;
   /** Seed users and clock come from the sandbox; pass one to share it. */
   sandbox?: Sandbox;
   colorScheme?: 'light' | 'dark';
-  headless?: boolean;
   /** Start without the built-in sandbox profile (as when a key is stored). */
   withoutBuiltInSandbox?: boolean;
   keychain?: Keychain;
   dataDir?: string;
-  port?: number;
 }
 
 export interface Harness {
+  /** The console's origin as the app sees it. */
   url: string;
-  browser: Browser;
-  consoleContext: BrowserContext;
   page: Page;
+  consoleWindow: BrowserWindow;
   sandbox: Sandbox;
   services: MainServices;
-  windowHost: PlaywrightWindowHost;
+  /** The app's window host on the emulation, with a look into each window. */
+  windowHost: EmulatedWindowHost;
   keychain: Keychain;
   dataDir: string;
   exportsDir: string;
@@ -63,46 +73,55 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+/** One protocol handler per process (Electron allows one per scheme); it serves the current harness's avatars. */
+let avatars: AvatarProxy | null = null;
+function consoleServed(): AvatarProxy {
+  if (!avatars) {
+    avatars = new AvatarProxy();
+    serveConsole(resolve('out/renderer'), avatars);
+    hardenConsoleSession();
+  }
+  return avatars;
+}
+
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const rendererDir = resolve(options.rendererDir ?? 'out/renderer');
+  await emulationReady();
   const sandbox = options.sandbox ?? (await startSandbox({ users: options.users ?? 200 }));
   const ownSandbox = !options.sandbox;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'understudy-harness-'));
   const exportsDir = join(dataDir, 'exports');
   mkdirSync(exportsDir, { recursive: true });
+  // The emulated save dialog accepts the suggested name in this folder.
+  emulationConfig.saveDir = exportsDir;
   const keychain = options.keychain ?? createKeytarKeychain(`understudy-test-${randomBytes(6).toString('hex')}`);
 
   const logLines: string[] = [];
   const log: Logger = createLogger((level, line) => logLines.push(`${level} ${line}`));
   const ipcLog: IpcRecord[] = [];
   const events: Harness['events'] = [];
+  const avatarProxy = consoleServed();
+  const windowHost = new EmulatedWindowHost(log);
 
-  const avatars = new AvatarProxy();
-  const server = await serveConsole(rendererDir, avatars, options.port ?? 0);
-  const address = server.address();
-  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-
-  const browser = await launchChromium(options.headless ?? true);
-  const windowHost = new PlaywrightWindowHost(browser);
-  const consoleContext = await browser.newContext({
-    colorScheme: options.colorScheme ?? 'light',
-    viewport: { width: 1280, height: 820 },
+  const consoleWindow: BrowserWindow = createConsoleWindow({
+    preloadPath: resolve('out/preload/index.cjs'),
+    devTools: true,
+    entryUrl: CONSOLE_ENTRY,
+    origin: CONSOLE_ORIGIN,
   });
-  const page = await consoleContext.newPage();
+  const loaded = new Promise<void>((done) => consoleWindow.webContents.once('did-finish-load', () => done()));
+  const page = await pageOf(consoleWindow.webContents);
+  if (options.colorScheme) await page.emulateMedia({ colorScheme: options.colorScheme });
+  await page.setViewportSize({ width: 1280, height: 820 });
 
   const services = await createServices({
     keychain,
     documents: createElectronStoreDocuments(dataDir),
     windowHost,
-    avatars,
-    saveFile: async (name, content) => {
-      const path = join(exportsDir, name);
-      writeFileSync(path, content, { mode: 0o600 });
-      return path;
-    },
+    avatars: avatarProxy,
+    saveFile: (name, content) => saveWithDialog(consoleWindow, name, content),
     emit: (event, payload) => {
       events.push({ event, payload });
-      void page.evaluate(([name, data]) => window.__understudyEmit?.(name as never, data), [event, payload] as const).catch(() => undefined);
+      if (!consoleWindow.isDestroyed()) consoleWindow.webContents.send(event, payload);
     },
     osUser: 'support-agent',
     log,
@@ -112,32 +131,25 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       : { secretKey: sandbox.secretKey, apiUrl: sandbox.apiUrl, origins: [sandbox.frontendApiUrl, sandbox.appUrl] },
   });
 
-  // The same dispatch as ipcMain: a binding call carries the calling frame, checked like senderFrame.
-  const listeners = new Map<string, IpcListener>();
-  registerHandlers(
-    { handle: (channel, listener) => void listeners.set(channel, listener), removeHandler: (channel) => void listeners.delete(channel) },
-    services.handlers,
-    () => ({ webContentsIds: new Set([1]), origin: url }),
-    log,
-  );
-  await page.exposeBinding('__understudyInvoke', async (source, channel: string, input: unknown) => {
-    const listener = listeners.get(channel);
-    const sender = { frameUrl: source.frame.url(), isMainFrame: source.frame === source.page.mainFrame(), webContentsId: source.page === page ? 1 : 2 };
-    const output = listener
-      ? await listener(sender, input)
-      : { ok: false, error: { kind: 'invalid-input', message: `Unknown channel ${channel}` } };
-    ipcLog.push({ channel, input, output });
-    return output;
-  });
-  await page.addInitScript({ content: await bridgeScript() });
+  // The app's ipcMain registry, recording what each call answered (the leak scan reads these).
+  const recording: IpcRegistry = {
+    handle: (channel, listener) =>
+      ipcMainRegistry.handle(channel, async (sender, input) => {
+        const output = await listener(sender, input);
+        ipcLog.push({ channel, input, output });
+        return output;
+      }),
+    removeHandler: (channel) => ipcMainRegistry.removeHandler(channel),
+  };
+  const unregister = registerHandlers(recording, services.handlers, () => ({ webContentsIds: new Set([consoleWindow.webContents.id]), origin: CONSOLE_ORIGIN }), log);
   await services.recover();
-  await page.goto(url);
+  // The console window's own first load (createConsoleWindow starts it), not about:blank.
+  await loaded;
 
   return {
-    url,
-    browser,
-    consoleContext,
+    url: CONSOLE_ORIGIN,
     page,
+    consoleWindow,
     sandbox,
     services,
     windowHost,
@@ -148,24 +160,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     logLines,
     events,
     async close() {
-      await services.shutdown().catch(() => undefined);
-      await browser.close().catch(() => undefined);
-      await new Promise<void>((done) => server.close(() => done()));
+      unregister();
+      // Bounded like the app's quit: a hung clean-up must not keep the next harness from starting.
+      await Promise.race([services.shutdown().catch(() => undefined), new Promise((done) => setTimeout(done, 10_000).unref())]);
+      if (!consoleWindow.isDestroyed()) consoleWindow.destroy();
       if (ownSandbox) await sandbox.close();
       for (const entry of await keychain.list().catch(() => [])) await keychain.delete(entry.account).catch(() => false);
       if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
-}
-
-/** Serves the console exactly as the Electron protocol handler does: the same `consoleResponse`. */
-async function serveConsole(root: string, avatars: AvatarProxy, port: number): Promise<Server> {
-  const server = createServer(async (request, response) => {
-    const pathname = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
-    const answer = await consoleResponse(request.method ?? 'GET', pathname, root, avatars);
-    response.writeHead(answer.status, answer.headers).end(answer.body);
-  });
-  await new Promise<void>((done) => server.listen(port, '127.0.0.1', () => done()));
-  server.unref();
-  return server;
 }
