@@ -216,7 +216,7 @@ export class Session extends EventEmitter {
    * `ses.fetch` (docs/api/session.md#sesfetchinput-init): a request of this session over Chromium's
    * network stack. Here the same path as `net.fetch` (the proxy the emulation's Chromium uses).
    */
-  async fetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
+  async fetch(input: string | URL | globalThis.Request, init?: RequestInit): Promise<Response> {
     const { net } = await import('./misc.ts');
     return net.fetch(input, init);
   }
