@@ -182,3 +182,52 @@ export interface AppState {
   notices: string[];
   osUser: string;
 }
+
+/** Kinds of history events (append-only; an entry's state is derived from its events). */
+export type HistoryEventType =
+  | 'started'
+  | 'minted'
+  | 'signed_in'
+  | 'ended'
+  | 'revoked'
+  | 'expired'
+  | 'failed'
+  | 'unknown'
+  | 'recovered'
+  | 'updated'
+  | 'imported'
+  | 'policy_changed'
+  | 'clerk_checked';
+
+/** One event of the history, as stored: `hash` = SHA-256 over the event and `prevHash`. */
+export interface HistoryEvent {
+  seq: number;
+  id: string;
+  /** The impersonation it belongs to; null for events about the desk (policy changes, checks). */
+  entryId: string | null;
+  type: HistoryEventType;
+  at: number;
+  /** started/imported: the whole entry; other entry events: what changed; otherwise the event's facts. */
+  data: Record<string, unknown>;
+  prevHash: string;
+  hash: string;
+}
+
+/** "Verify history": the chain's state. */
+export interface HistoryVerification {
+  intact: boolean;
+  events: number;
+  checkedAt: number;
+  /** The first event where the chain breaks, when it does. */
+  firstBrokenSeq: number | null;
+  /** Plain-words findings (at most 20). */
+  problems: string[];
+}
+
+/** One page of the history, newest first. */
+export interface LedgerPage {
+  entries: LedgerEntry[];
+  total: number;
+  offset: number;
+  limit: number;
+}
