@@ -42,7 +42,7 @@ export interface MainServices {
   profiles: ProfileService;
   ledger: Ledger;
   orchestrator: Orchestrator;
-  /** Ends leftovers from a crashed run; call once after start. */
+  /** Ends leftovers from a crashed run and verifies the history's hash chain; call once after start. */
   recover(): Promise<void>;
   /** Ends every live impersonation (app quit). */
   shutdown(): Promise<void>;
@@ -164,6 +164,8 @@ export async function createServices(deps: ServiceDeps): Promise<MainServices> {
     },
 
     'ledger:query': ({ filter }) => ledger.query(filter),
+    'ledger:page': ({ filter, offset, limit }) => ledger.page(filter, offset, limit),
+    'ledger:verify': () => ledger.verify(),
     'ledger:revokeToken': ({ entryId }) => orchestrator.revokePendingToken(entryId, deps.osUser),
     'ledger:export': async ({ format, filter }) => {
       const entries = ledger.query(filter);
@@ -179,7 +181,15 @@ export async function createServices(deps: ServiceDeps): Promise<MainServices> {
     profiles,
     ledger,
     orchestrator,
-    recover: () => orchestrator.recover(),
+    recover: async () => {
+      await orchestrator.recover();
+      // The whole chain is walked once per start, after the console is up (it yields between chunks).
+      const report = await ledger.verify();
+      if (!report.intact) {
+        notices.push(`The impersonation history was altered outside Understudy (${(report.problems[0] ?? 'the hash chain is broken').replace(/\.$/, '')}). Nothing was changed or deleted; History › Verify history lists what is affected.`);
+        changed();
+      }
+    },
     shutdown: async () => {
       await orchestrator.endAll('app-quit', deps.osUser);
     },

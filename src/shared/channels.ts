@@ -22,6 +22,8 @@ export const channels = [
   'ledger:query',
   'ledger:revokeToken',
   'ledger:export',
+  'ledger:page',
+  'ledger:verify',
 ] as const;
 
 export type Channel = (typeof channels)[number];

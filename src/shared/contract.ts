@@ -5,8 +5,10 @@ import { z } from 'zod';
 import type { Channel, eventNames } from './channels.ts';
 import type {
   AppState,
+  HistoryVerification,
   ImpersonationView,
   LedgerEntry,
+  LedgerPage,
   Profile,
   SessionSummary,
   UserDetail,
@@ -118,6 +120,13 @@ export const contract = {
     z.strictObject({ format: z.enum(['csv', 'json']), filter: ledgerFilterSchema }),
     returns<{ path: string | null; count: number }>(),
   ),
+  /** One page of the history, newest first, filtered and counted by main (the console never loads it all). */
+  'ledger:page': channel(
+    z.strictObject({ filter: ledgerFilterSchema, offset: z.number().int().min(0).max(10_000_000), limit: z.number().int().min(1).max(500) }),
+    returns<LedgerPage>(),
+  ),
+  /** "Verify history": walks the hash chain and reports its state. */
+  'ledger:verify': channel(none, returns<HistoryVerification>()),
 } as const satisfies Record<Channel, ChannelDefinition>;
 
 export { channels, eventNames, type Channel } from './channels.ts';

@@ -122,3 +122,26 @@ describe('a damaged history at start', () => {
   });
 
 });
+
+describe('a history altered outside Understudy', () => {
+  it('is reported after start, shown by Verify history, and the console keeps paging it', async () => {
+    await startAndUse();
+    await rig!.close();
+    rig = null;
+    const db = new DatabaseSync(join(dataDir, 'history.sqlite'));
+    db.exec(`UPDATE events SET data = replace(data, 'SUP-5', 'SUP-6') WHERE seq = 1`);
+    db.close();
+
+    rig = await startRig({ sandbox, windowHost: new InertWindowHost(), dataDir });
+    await rig.services.recover();
+    const state = await rig.ok<AppState>('app:getState', {});
+    expect(state.notices).toEqual([
+      'The impersonation history was altered outside Understudy (Event 1 (started) was changed after it was written). Nothing was changed or deleted; History › Verify history lists what is affected.',
+    ]);
+    expect(await rig.ok('ledger:verify', {})).toMatchObject({ intact: false, firstBrokenSeq: 1 });
+    expect(await rig.ok('ledger:page', { filter: { operator: 'user_op' }, offset: 0, limit: 10 })).toMatchObject({ total: 0, entries: [] });
+    const page = await rig.ok<{ total: number; entries: LedgerEntry[] }>('ledger:page', { filter: {}, offset: 0, limit: 10 });
+    expect(page.total).toBe(1);
+    expect(page.entries[0]!.status).toBe('revoked');
+  });
+});
