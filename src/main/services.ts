@@ -15,6 +15,7 @@ import type { Handlers } from './ipc/register.ts';
 import { toCsv, toJson } from './ledger/export.ts';
 import { Ledger } from './ledger/ledger.ts';
 import type { Logger } from './log.ts';
+import type { OrgPolicyState } from './policy/org-policy.ts';
 import { defaultPolicy, protectionOf } from './policy/policy.ts';
 import type { DocumentStoreFactory } from './storage/document-store.ts';
 
@@ -35,6 +36,8 @@ export interface ServiceDeps {
   avatars: AvatarProxy;
   /** The built-in demo instance, when running. Its origins are loopback http, allowed for navigation. */
   sandbox?: { secretKey: string; apiUrl: string; origins: string[] } | null;
+  /** The IT-managed policy (readOrgPolicy(systemPolicySources()) in the app); none when absent. */
+  orgPolicy?: OrgPolicyState;
 }
 
 export interface MainServices {
@@ -59,12 +62,15 @@ export async function createServices(deps: ServiceDeps): Promise<MainServices> {
     defaultApiUrl: deps.defaultApiUrl,
     defaultPolicy,
     sandbox: deps.sandbox ? { secretKey: deps.sandbox.secretKey, apiUrl: deps.sandbox.apiUrl } : undefined,
+    orgPolicy: deps.orgPolicy,
   });
   const profileNotice = await profiles.load();
   if (profileNotice) notices.push(...[profileNotice].flat());
 
   const { ledger, notice: ledgerNotice } = Ledger.open(deps.documents, { now });
   if (ledgerNotice) notices.push(ledgerNotice);
+  const orgNotice = recordOrgPolicy(ledger, deps.orgPolicy ?? { state: 'none' }, deps.osUser);
+  if (orgNotice) notices.push(orgNotice);
 
   const profileOf = (profileId: string) => {
     const profile = profiles.get(profileId);
@@ -134,7 +140,9 @@ export async function createServices(deps: ServiceDeps): Promise<MainServices> {
       return profile;
     },
     'profiles:setPolicy': async ({ profileId, policy }) => {
+      const before = profileOf(profileId).policy;
       const profile = await profiles.setPolicy(profileId, policy);
+      ledger.record('policy_changed', { source: 'local', profileId, profileName: profile.name, by: deps.osUser, before, after: profile.policy });
       changed();
       return profile;
     },
@@ -194,6 +202,23 @@ export async function createServices(deps: ServiceDeps): Promise<MainServices> {
       await orchestrator.endAll('app-quit', deps.osUser);
     },
   };
+}
+
+/**
+ * Records the organisation's policy in the history whenever it differs from the one last recorded
+ * (IT changed it between two starts), and returns what the operator must be told.
+ */
+function recordOrgPolicy(ledger: Ledger, org: OrgPolicyState, osUser: string): string | null {
+  const current = org.state === 'set' ? org.policy : org.state === 'invalid' ? { invalid: org.problem } : null;
+  const last = ledger.latest('policy_changed', 'organisation');
+  const before = last ? (last.data.after ?? null) : null;
+  if (JSON.stringify(before) !== JSON.stringify(current)) {
+    ledger.record('policy_changed', { source: 'organisation', from: org.state === 'none' ? null : org.source, observedBy: osUser, before, after: current });
+  }
+  if (org.state === 'invalid') {
+    return `Impersonation is blocked: your organisation's policy (${org.source}) is invalid — ${org.problem}. Ask IT to fix it.`;
+  }
+  return null;
 }
 
 /** The search list carries no emails beyond the primary one, no phone numbers, no metadata. */

@@ -37,7 +37,20 @@ export interface Profile {
   /** e.g. `sk_live_…abcd`: enough to recognise a key, useless to an attacker. */
   keyHint: string;
   operator: Operator | null;
+  /** In force: the local policy tightened by the organisation's, when there is one. */
   policy: Policy;
+  /** Present when the organisation manages policy on this computer. */
+  org?: OrgPolicyView;
+}
+
+/** What the console shows of an IT-managed policy for one instance. */
+export interface OrgPolicyView {
+  /** Where it was read from (file path or registry key). */
+  source: string;
+  /** Policy keys set by the organisation: shown locked, "Set by your organisation". */
+  locked: (keyof Policy)[];
+  /** Why impersonation is blocked on this instance (invalid policy, instance or operator not allowed), or null. */
+  refusal: string | null;
 }
 
 export type UserProtection = { protected: false } | { protected: true; reason: string };

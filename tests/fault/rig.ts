@@ -16,7 +16,7 @@ import { createElectronStoreDocuments } from '../../src/main/electron/electron-s
 import type { ImpersonationWindow, WindowEvents, WindowHost, WindowSpec } from '../../src/main/impersonation/window-host.ts';
 import { registerHandlers, type IpcListener } from '../../src/main/ipc/register.ts';
 import { createLogger } from '../../src/main/log.ts';
-import { createServices, type MainServices } from '../../src/main/services.ts';
+import { createServices, type MainServices, type ServiceDeps } from '../../src/main/services.ts';
 import { SANDBOX_FIXTURES, type Sandbox } from '../../src/sandbox/index.ts';
 
 export const CONSOLE_SENDER = { frameUrl: 'understudy://console/index.html', isMainFrame: true, webContentsId: 1 };
@@ -78,6 +78,8 @@ export interface RigOptions {
   gateway?: Partial<Pick<GatewayOptions, 'sleep' | 'random' | 'requestTimeoutMs'>>;
   /** Skip setting the operator of the sandbox profile. */
   noOperator?: boolean;
+  /** The IT-managed policy the services start with. */
+  orgPolicy?: ServiceDeps['orgPolicy'];
 }
 
 export interface Rig {
@@ -127,6 +129,7 @@ export async function startRig(options: RigOptions): Promise<Rig> {
         },
       }),
     sandbox: { secretKey: sandbox.secretKey, apiUrl: sandbox.apiUrl, origins: [sandbox.frontendApiUrl, sandbox.appUrl] },
+    orgPolicy: options.orgPolicy,
   });
   const listeners = new Map<Channel, IpcListener>();
   registerHandlers(

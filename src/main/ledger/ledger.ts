@@ -224,6 +224,14 @@ export class Ledger {
     return event;
   }
 
+  /** The newest desk event of a type whose `data.source` is `source` (e.g. the last organisation policy recorded). */
+  latest(type: HistoryEventType, source: string): HistoryEvent | null {
+    const row = this.#db
+      .prepare("SELECT * FROM events WHERE entry_id IS NULL AND type = ? AND json_extract(data, '$.source') = ? ORDER BY seq DESC LIMIT 1")
+      .get(type, source) as EventRow | undefined;
+    return row ? toEvent(row) : null;
+  }
+
   get(id: string): LedgerEntry | null {
     const row = this.#sql.get.get(id) as { json: string } | undefined;
     return row ? toEntry(row.json) : null;
