@@ -1,0 +1,36 @@
+// "Verify history": asks main to walk the history's hash chain and says what it found, in words.
+import { useState } from 'react';
+import type { HistoryVerification } from '../../../shared/domain.ts';
+import { api, call } from '../data/api.ts';
+import { useAction } from '../data/hooks.ts';
+import { ErrorMessage } from './ErrorMessage.tsx';
+import { Spinner } from './States.tsx';
+
+export function verificationText(report: HistoryVerification): string {
+  const count = `${report.events.toLocaleString()} event${report.events === 1 ? '' : 's'}`;
+  if (report.intact) return `History intact: ${count} checked, every one unchanged and in order.`;
+  return `History altered outside Understudy: the chain breaks at event ${report.firstBrokenSeq ?? '?'} (${count} checked). Nothing was changed or deleted by this check.`;
+}
+
+export function VerifyHistory() {
+  const [report, setReport] = useState<HistoryVerification | null>(null);
+  const verify = useAction(async () => setReport(await call(api().ledger.verify({}))));
+  return (
+    <div className="verify-history">
+      <button type="button" className="button" onClick={() => void verify.run()} disabled={verify.busy}>
+        Verify history
+      </button>
+      <div role="status">
+        {verify.busy ? <Spinner label="Verifying…" /> : report ? <p className={report.intact ? 'verify-history__ok' : 'verify-history__broken'}>{verificationText(report)}</p> : null}
+        {report && !report.intact ? (
+          <ul className="verify-history__problems">
+            {report.problems.map((problem) => (
+              <li key={problem}>{problem}</li>
+            ))}
+          </ul>
+        ) : null}
+      </div>
+      {verify.error ? <ErrorMessage error={verify.error} compact /> : null}
+    </div>
+  );
+}
