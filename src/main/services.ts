@@ -15,6 +15,7 @@ import type { Handlers } from './ipc/register.ts';
 import { toCsv, toJson } from './ledger/export.ts';
 import { Ledger } from './ledger/ledger.ts';
 import type { Logger } from './log.ts';
+import { parseDeepLink, resolveDeepLink } from './deep-link/deep-link.ts';
 import type { OrgPolicyState } from './policy/org-policy.ts';
 import { defaultPolicy, protectionOf } from './policy/policy.ts';
 import type { DocumentStoreFactory } from './storage/document-store.ts';
@@ -47,6 +48,11 @@ export interface MainServices {
   orchestrator: Orchestrator;
   /** Ends leftovers from a crashed run and verifies the history's hash chain; call once after start. */
   recover(): Promise<void>;
+  /**
+   * A deep link (understudy://impersonate?…) from the OS: validated, resolved, then the console's
+   * impersonate dialog is opened filled in. Never starts anything; problems become notices.
+   */
+  openDeepLink(url: string): Promise<void>;
   /** Ends every live impersonation (app quit). */
   shutdown(): Promise<void>;
 }
@@ -195,6 +201,16 @@ export async function createServices(deps: ServiceDeps): Promise<MainServices> {
       const report = await ledger.verify();
       if (!report.intact) {
         notices.push(`The impersonation history was altered outside Understudy (${(report.problems[0] ?? 'the hash chain is broken').replace(/\.$/, '')}). Nothing was changed or deleted; History › Verify history lists what is affected.`);
+        changed();
+      }
+    },
+    openDeepLink: async (url) => {
+      try {
+        const prefill = await resolveDeepLink(parseDeepLink(url), profiles.list(), async (profileId, userId) => profiles.gateway(profileId).getUser(userId));
+        deps.emit('deepLink:impersonate', prefill);
+      } catch (error) {
+        const message = error instanceof AppError ? error.message : 'The link could not be opened.';
+        notices.push(message);
         changed();
       }
     },

@@ -29,4 +29,4 @@ export const channels = [
 export type Channel = (typeof channels)[number];
 
 /** Main → renderer notifications. */
-export const eventNames = ['impersonation:changed', 'ledger:changed', 'app:changed'] as const;
+export const eventNames = ['impersonation:changed', 'ledger:changed', 'app:changed', 'deepLink:impersonate'] as const;

@@ -6,6 +6,7 @@ import type { Channel, eventNames } from './channels.ts';
 import type {
   AppState,
   HistoryVerification,
+  ImpersonatePrefill,
   ImpersonationView,
   LedgerEntry,
   LedgerPage,
@@ -139,6 +140,8 @@ export interface Events {
   'impersonation:changed': ImpersonationView[];
   'ledger:changed': null;
   'app:changed': AppState;
+  /** A helpdesk link asked to impersonate: open the dialog filled in; the agent confirms. */
+  'deepLink:impersonate': ImpersonatePrefill;
 }
 export type EventName = keyof Events;
 

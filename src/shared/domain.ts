@@ -244,3 +244,12 @@ export interface LedgerPage {
   offset: number;
   limit: number;
 }
+
+/** What the impersonate dialog opens with when a helpdesk deep link asks for it (never started by itself). */
+export interface ImpersonatePrefill {
+  profileId: string;
+  userId: string;
+  userName: string;
+  /** The ticket as the reason's reference; the agent completes the reason and confirms. */
+  reason: string;
+}

@@ -84,6 +84,8 @@ export interface RigOptions {
 
 export interface Rig {
   sandbox: Sandbox;
+  /** Every main → renderer event, in order. */
+  emitted: { event: string; payload: unknown }[];
   services: MainServices;
   dataDir: string;
   logLines: string[];
@@ -106,6 +108,7 @@ export async function startRig(options: RigOptions): Promise<Rig> {
   const { sandbox } = options;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'understudy-rig-'));
   const logLines: string[] = [];
+  const emitted: { event: string; payload: unknown }[] = [];
   const sleeps: number[] = [];
   const log = createLogger((level, line) => logLines.push(`${level} ${line}`));
   const sleep = options.gateway?.sleep;
@@ -115,7 +118,7 @@ export async function startRig(options: RigOptions): Promise<Rig> {
     windowHost: options.windowHost,
     avatars: new AvatarProxy(),
     saveFile: async () => null,
-    emit: () => undefined,
+    emit: (event, payload) => void emitted.push({ event, payload }),
     osUser: OS_USER,
     log,
     defaultApiUrl: sandbox.apiUrl,
@@ -146,6 +149,7 @@ export async function startRig(options: RigOptions): Promise<Rig> {
     services,
     dataDir,
     logLines,
+    emitted,
     sleeps,
     call: (channel, input) => call(channel, input),
     async ok<T>(channel: Channel, input: unknown) {

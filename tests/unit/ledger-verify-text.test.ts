@@ -1,6 +1,6 @@
 // What "Verify history" says for a report from main.
 import { describe, expect, it } from 'vitest';
-import { verificationText } from '../../src/renderer/src/components/VerifyHistory.tsx';
+import { verificationText } from '../../src/renderer/src/data/verification.ts';
 
 describe('Verify history wording', () => {
   it('says intact with the count, or where the chain breaks', () => {

@@ -3,14 +3,10 @@ import { useState } from 'react';
 import type { HistoryVerification } from '../../../shared/domain.ts';
 import { api, call } from '../data/api.ts';
 import { useAction } from '../data/hooks.ts';
+import { verificationText } from '../data/verification.ts';
 import { ErrorMessage } from './ErrorMessage.tsx';
 import { Spinner } from './States.tsx';
 
-export function verificationText(report: HistoryVerification): string {
-  const count = `${report.events.toLocaleString()} event${report.events === 1 ? '' : 's'}`;
-  if (report.intact) return `History intact: ${count} checked, every one unchanged and in order.`;
-  return `History altered outside Understudy: the chain breaks at event ${report.firstBrokenSeq ?? '?'} (${count} checked). Nothing was changed or deleted by this check.`;
-}
 
 export function VerifyHistory() {
   const [report, setReport] = useState<HistoryVerification | null>(null);
