@@ -25,6 +25,9 @@ import { createQuitCoordinator } from './lifecycle/quit-coordinator.ts';
 import { createLogger, detailsIn } from './log.ts';
 import { createFileLog } from './log-file.ts';
 import { createServices, type MainServices } from './services.ts';
+import { PROTOCOL as DEEP_LINK_PROTOCOL } from './deep-link/deep-link.ts';
+import { readOrgPolicy } from './policy/org-policy.ts';
+import { systemPolicySources } from './policy/policy-sources.ts';
 import { startSandbox } from '../sandbox/index.ts';
 
 const CLERK_API_URL = 'https://api.clerk.com';
@@ -86,10 +89,21 @@ function boot(): void {
   // would call app.quit() once more on its own (docs/api/app.md, `window-all-closed`).
   app.on('window-all-closed', () => undefined);
 
-  app.on('second-instance', () => {
+  // Deep links from helpdesk tools (understudy://impersonate?…): macOS hands them to the running app
+  // as `open-url`; Windows and Linux start the app with the link in argv, which reaches a running
+  // first instance as `second-instance` (docs/api/app.md). The link only fills in the dialog.
+  const deepLinkIn = (argv: readonly string[]) => argv.find((arg) => arg.startsWith(`${DEEP_LINK_PROTOCOL}://`));
+  const openDeepLink = (url: string) => void services?.openDeepLink(url).catch((error: unknown) => report('A deep link could not be opened', error));
+  app.on('open-url', (event, url) => {
+    event.preventDefault();
+    openDeepLink(url);
+  });
+  app.on('second-instance', (_event, argv) => {
     if (!consoleWindow) return;
     if (consoleWindow.isMinimized()) consoleWindow.restore();
     consoleWindow.focus();
+    const link = deepLinkIn(argv);
+    if (link) openDeepLink(link);
   });
 
   function openConsole(): void {
@@ -142,6 +156,7 @@ function boot(): void {
       sandbox: sandbox
         ? { secretKey: sandbox.secretKey, apiUrl: sandbox.apiUrl, origins: [sandbox.frontendApiUrl, sandbox.appUrl] }
         : null,
+      orgPolicy: readOrgPolicy(systemPolicySources()),
       logFile: {
         path: fileLog.path,
         async openFolder() {
@@ -168,8 +183,12 @@ function boot(): void {
       () => ({ webContentsIds: new Set(consoleWindow ? [consoleWindow.webContents.id] : []), origin: consoleOrigin }),
       log,
     );
+    // Packaged builds register the scheme with the OS (electron-builder.yml `protocols` too).
+    if (app.isPackaged) app.setAsDefaultProtocolClient(DEEP_LINK_PROTOCOL);
     openConsole();
     services = await ready;
+    const launchLink = deepLinkIn(process.argv);
+    if (launchLink) openDeepLink(launchLink);
     // Ending a crashed run's leftovers can take minutes offline: the console shows it happening.
     void services.recover().catch((error: unknown) => report('Ending the impersonations left by the last run failed', error));
   }

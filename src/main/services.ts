@@ -15,6 +15,8 @@ import type { Handlers } from './ipc/register.ts';
 import { toCsv, toJson } from './ledger/export.ts';
 import { Ledger } from './ledger/ledger.ts';
 import type { Logger } from './log.ts';
+import { parseDeepLink, resolveDeepLink } from './deep-link/deep-link.ts';
+import type { OrgPolicyState } from './policy/org-policy.ts';
 import { defaultPolicy, protectionOf } from './policy/policy.ts';
 import type { DocumentStoreFactory } from './storage/document-store.ts';
 
@@ -37,6 +39,8 @@ export interface ServiceDeps {
   sandbox?: { secretKey: string; apiUrl: string; origins: string[] } | null;
   /** The log file and a way to show its folder (the app's file log); absent under tests. */
   logFile?: { path: string; openFolder(): Promise<void> } | null;
+  /** The IT-managed policy (readOrgPolicy(systemPolicySources()) in the app); none when absent. */
+  orgPolicy?: OrgPolicyState;
 }
 
 export interface MainServices {
@@ -44,10 +48,18 @@ export interface MainServices {
   profiles: ProfileService;
   ledger: Ledger;
   orchestrator: Orchestrator;
-  /** Ends leftovers from a crashed run, telling the console what it does; call once, after the console opened. */
+  /**
+   * Ends leftovers from a crashed run, telling the console what it does, then verifies the history's
+   * hash chain; call once, after the console opened.
+   */
   recover(): Promise<void>;
   /** Tells the operator something through the console's notices (e.g. a crash main recovered from). */
   notify(text: string): void;
+  /**
+   * A deep link (understudy://impersonate?…) from the OS: validated, resolved, then the console's
+   * impersonate dialog is opened filled in. Never starts anything; problems become notices.
+   */
+  openDeepLink(url: string): Promise<void>;
   /** Ends every live impersonation (app quit). */
   shutdown(): Promise<void>;
 }
@@ -63,12 +75,15 @@ export async function createServices(deps: ServiceDeps): Promise<MainServices> {
     defaultApiUrl: deps.defaultApiUrl,
     defaultPolicy,
     sandbox: deps.sandbox ? { secretKey: deps.sandbox.secretKey, apiUrl: deps.sandbox.apiUrl } : undefined,
+    orgPolicy: deps.orgPolicy,
   });
   const profileNotice = await profiles.load();
   if (profileNotice) notices.push(...[profileNotice].flat());
 
   const { ledger, notice: ledgerNotice } = Ledger.open(deps.documents, { now });
   if (ledgerNotice) notices.push(ledgerNotice);
+  const orgNotice = recordOrgPolicy(ledger, deps.orgPolicy ?? { state: 'none' }, deps.osUser);
+  if (orgNotice) notices.push(orgNotice);
 
   const profileOf = (profileId: string) => {
     const profile = profiles.get(profileId);
@@ -144,7 +159,9 @@ export async function createServices(deps: ServiceDeps): Promise<MainServices> {
       return profile;
     },
     'profiles:setPolicy': async ({ profileId, policy }) => {
+      const before = profileOf(profileId).policy;
       const profile = await profiles.setPolicy(profileId, policy);
+      ledger.record('policy_changed', { source: 'local', profileId, profileName: profile.name, by: deps.osUser, before, after: profile.policy });
       changed();
       return profile;
     },
@@ -174,6 +191,8 @@ export async function createServices(deps: ServiceDeps): Promise<MainServices> {
     },
 
     'ledger:query': ({ filter }) => ledger.query(filter),
+    'ledger:page': ({ filter, offset, limit }) => ledger.page(filter, offset, limit),
+    'ledger:verify': () => ledger.verify(),
     'ledger:revokeToken': ({ entryId }) => orchestrator.revokePendingToken(entryId, deps.osUser),
     'ledger:export': async ({ format, filter }) => {
       const entries = ledger.query(filter);
@@ -192,30 +211,64 @@ export async function createServices(deps: ServiceDeps): Promise<MainServices> {
     recover: async () => {
       // Offline, ending leftovers can take minutes: the console is already open and says what happens.
       const leftoverIds = new Set(ledger.live().map((entry) => entry.id));
-      const leftovers = leftoverIds.size;
-      if (leftovers === 0) return;
-      const plural = (n: number) => `${n} impersonation${n === 1 ? '' : 's'}`;
-      const progress = `Ending ${plural(leftovers)} left live by the last run of Understudy…`;
-      notices.push(progress);
-      changed();
-      await orchestrator.recover();
-      const stillLive = ledger.live().filter((entry) => leftoverIds.has(entry.id)).length;
-      notices.splice(notices.indexOf(progress), 1);
-      notices.push(
-        stillLive === 0
-          ? `Ended ${plural(leftovers)} left live by the last run. The History shows each one.`
-          : `Ended ${plural(leftovers - stillLive)} of ${plural(leftovers)} left live by the last run; ${stillLive} could not be ended at Clerk and will be tried again at the next start (the History says why).`,
-      );
-      changed();
+      if (leftoverIds.size > 0) {
+        const plural = (n: number) => `${n} impersonation${n === 1 ? '' : 's'}`;
+        const leftovers = leftoverIds.size;
+        const progress = `Ending ${plural(leftovers)} left live by the last run of Understudy…`;
+        notices.push(progress);
+        changed();
+        await orchestrator.recover();
+        const stillLive = ledger.live().filter((entry) => leftoverIds.has(entry.id)).length;
+        notices.splice(notices.indexOf(progress), 1);
+        notices.push(
+          stillLive === 0
+            ? `Ended ${plural(leftovers)} left live by the last run. The History shows each one.`
+            : `Ended ${plural(leftovers - stillLive)} of ${plural(leftovers)} left live by the last run; ${stillLive} could not be ended at Clerk and will be tried again at the next start (the History says why).`,
+        );
+        changed();
+      }
+      // The whole chain is walked once per start, after the console is up (it yields between chunks).
+      const report = await ledger.verify();
+      if (!report.intact) {
+        notices.push(`The impersonation history was altered outside Understudy (${(report.problems[0] ?? 'the hash chain is broken').replace(/\.$/, '')}). Nothing was changed or deleted; History › Verify history lists what is affected.`);
+        changed();
+      }
     },
     notify: (text) => {
       notices.push(text);
       changed();
     },
+    openDeepLink: async (url) => {
+      try {
+        const prefill = await resolveDeepLink(parseDeepLink(url), profiles.list(), async (profileId, userId) => profiles.gateway(profileId).getUser(userId));
+        deps.emit('deepLink:impersonate', prefill);
+      } catch (error) {
+        const message = error instanceof AppError ? error.message : 'The link could not be opened.';
+        notices.push(message);
+        changed();
+      }
+    },
     shutdown: async () => {
       await orchestrator.endAll('app-quit', deps.osUser);
     },
   };
+}
+
+/**
+ * Records the organisation's policy in the history whenever it differs from the one last recorded
+ * (IT changed it between two starts), and returns what the operator must be told.
+ */
+function recordOrgPolicy(ledger: Ledger, org: OrgPolicyState, osUser: string): string | null {
+  const current = org.state === 'set' ? org.policy : org.state === 'invalid' ? { invalid: org.problem } : null;
+  const last = ledger.latest('policy_changed', 'organisation');
+  const before = last ? (last.data.after ?? null) : null;
+  if (JSON.stringify(before) !== JSON.stringify(current)) {
+    ledger.record('policy_changed', { source: 'organisation', from: org.state === 'none' ? null : org.source, observedBy: osUser, before, after: current });
+  }
+  if (org.state === 'invalid') {
+    return `Impersonation is blocked: your organisation's policy (${org.source}) is invalid — ${org.problem}. Ask IT to fix it.`;
+  }
+  return null;
 }
 
 /** The search list carries no emails beyond the primary one, no phone numbers, no metadata. */

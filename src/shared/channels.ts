@@ -23,9 +23,11 @@ export const channels = [
   'ledger:query',
   'ledger:revokeToken',
   'ledger:export',
+  'ledger:page',
+  'ledger:verify',
 ] as const;
 
 export type Channel = (typeof channels)[number];
 
 /** Main → renderer notifications. */
-export const eventNames = ['impersonation:changed', 'ledger:changed', 'app:changed'] as const;
+export const eventNames = ['impersonation:changed', 'ledger:changed', 'app:changed', 'deepLink:impersonate'] as const;

@@ -5,8 +5,11 @@ import { z } from 'zod';
 import type { Channel, eventNames } from './channels.ts';
 import type {
   AppState,
+  HistoryVerification,
+  ImpersonatePrefill,
   ImpersonationView,
   LedgerEntry,
+  LedgerPage,
   Profile,
   SessionSummary,
   UserDetail,
@@ -121,6 +124,13 @@ export const contract = {
     z.strictObject({ format: z.enum(['csv', 'json']), filter: ledgerFilterSchema }),
     returns<{ path: string | null; count: number }>(),
   ),
+  /** One page of the history, newest first, filtered and counted by main (the console never loads it all). */
+  'ledger:page': channel(
+    z.strictObject({ filter: ledgerFilterSchema, offset: z.number().int().min(0).max(10_000_000), limit: z.number().int().min(1).max(500) }),
+    returns<LedgerPage>(),
+  ),
+  /** "Verify history": walks the hash chain and reports its state. */
+  'ledger:verify': channel(none, returns<HistoryVerification>()),
 } as const satisfies Record<Channel, ChannelDefinition>;
 
 export { channels, eventNames, type Channel } from './channels.ts';
@@ -133,6 +143,8 @@ export interface Events {
   'impersonation:changed': ImpersonationView[];
   'ledger:changed': null;
   'app:changed': AppState;
+  /** A helpdesk link asked to impersonate: open the dialog filled in; the agent confirms. */
+  'deepLink:impersonate': ImpersonatePrefill;
 }
 export type EventName = keyof Events;
 

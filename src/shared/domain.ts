@@ -37,7 +37,20 @@ export interface Profile {
   /** e.g. `sk_live_…abcd`: enough to recognise a key, useless to an attacker. */
   keyHint: string;
   operator: Operator | null;
+  /** In force: the local policy tightened by the organisation's, when there is one. */
   policy: Policy;
+  /** Present when the organisation manages policy on this computer. */
+  org?: OrgPolicyView;
+}
+
+/** What the console shows of an IT-managed policy for one instance. */
+export interface OrgPolicyView {
+  /** Where it was read from (file path or registry key). */
+  source: string;
+  /** Policy keys set by the organisation: shown locked, "Set by your organisation". */
+  locked: (keyof Policy)[];
+  /** Why impersonation is blocked on this instance (invalid policy, instance or operator not allowed), or null. */
+  refusal: string | null;
 }
 
 export type UserProtection = { protected: false } | { protected: true; reason: string };
@@ -183,4 +196,62 @@ export interface AppState {
   osUser: string;
   /** The log file a person can open (Settings shows it), or null when logs only go to the terminal. */
   logPath: string | null;
+}
+
+/** Kinds of history events (append-only; an entry's state is derived from its events). */
+export type HistoryEventType =
+  | 'started'
+  | 'minted'
+  | 'signed_in'
+  | 'ended'
+  | 'revoked'
+  | 'expired'
+  | 'failed'
+  | 'unknown'
+  | 'recovered'
+  | 'updated'
+  | 'imported'
+  | 'policy_changed'
+  | 'clerk_checked';
+
+/** One event of the history, as stored: `hash` = SHA-256 over the event and `prevHash`. */
+export interface HistoryEvent {
+  seq: number;
+  id: string;
+  /** The impersonation it belongs to; null for events about the desk (policy changes, checks). */
+  entryId: string | null;
+  type: HistoryEventType;
+  at: number;
+  /** started/imported: the whole entry; other entry events: what changed; otherwise the event's facts. */
+  data: Record<string, unknown>;
+  prevHash: string;
+  hash: string;
+}
+
+/** "Verify history": the chain's state. */
+export interface HistoryVerification {
+  intact: boolean;
+  events: number;
+  checkedAt: number;
+  /** The first event where the chain breaks, when it does. */
+  firstBrokenSeq: number | null;
+  /** Plain-words findings (at most 20). */
+  problems: string[];
+}
+
+/** One page of the history, newest first. */
+export interface LedgerPage {
+  entries: LedgerEntry[];
+  total: number;
+  offset: number;
+  limit: number;
+}
+
+/** What the impersonate dialog opens with when a helpdesk deep link asks for it (never started by itself). */
+export interface ImpersonatePrefill {
+  profileId: string;
+  userId: string;
+  userName: string;
+  /** The ticket as the reason's reference; the agent completes the reason and confirms. */
+  reason: string;
 }

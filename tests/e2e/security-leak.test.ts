@@ -130,7 +130,7 @@ describe('secret leak scan', () => {
     const haystacks = [...mainHaystacks(h), ...(await consoleHaystacks(h, watched))];
     // The scan reads real content: the hint is there, and so are the history's files.
     expect(findLeaks(haystacks, [{ label: 'hint', value: `sk_test_…${sandbox.secretKey.slice(-4)}` }]).length).toBeGreaterThan(0);
-    expect(haystacks.map((haystack) => haystack.where)).toEqual(expect.arrayContaining(['file settings.json', 'file ledger.json', expect.stringMatching(/^file exports\/understudy-history-.*\.csv$/)]));
+    expect(haystacks.map((haystack) => haystack.where)).toEqual(expect.arrayContaining(['file settings.json', expect.stringMatching(/^file history\.sqlite/), expect.stringMatching(/^file exports\/understudy-history-.*\.csv$/)]));
     expect(findLeaks(haystacks, [...needles, ...tickets])).toEqual([]);
 
     // The IPC inputs: the key is in the profiles:add inputs it was typed into, and nowhere else.

@@ -1,10 +1,12 @@
 // A damaged history (or settings) file at start, through createServices and the console's calls:
 // the operator is told in app:getState where the original went, the original bytes are kept, and
-// a new history works. A history from a newer Understudy stops the start with a plain message.
+// a new history works (the damaged JSON is what the migration to SQLite finds). A SQLite history
+// from a newer Understudy stops the start with a plain message.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AppState, ImpersonationView, LedgerEntry } from '../../src/shared/domain.ts';
 import { AppError } from '../../src/shared/errors.ts';
@@ -102,8 +104,11 @@ describe('a damaged history at start', () => {
   });
 
   it('a history written by a newer Understudy: left untouched, and the start fails with a plain message', async () => {
-    const newer = JSON.stringify({ version: 99, archives: [], entries: [] });
-    writeFileSync(join(dataDir, 'ledger.json'), newer);
+    const path = join(dataDir, 'history.sqlite');
+    const newer = new DatabaseSync(path);
+    newer.exec('CREATE TABLE events (seq INTEGER PRIMARY KEY, shape TEXT); PRAGMA user_version = 99;');
+    newer.close();
+    const before = readFileSync(path);
     const failure = await startRig({ sandbox, windowHost: new InertWindowHost(), dataDir }).then(
       () => null,
       (error: unknown) => error,
@@ -111,9 +116,32 @@ describe('a damaged history at start', () => {
     expect(failure).toBeInstanceOf(AppError);
     expect((failure as AppError).toData()).toEqual({
       kind: 'conflict',
-      message: `The impersonation history at ${join(dataDir, 'ledger.json')} was written by a newer version of Understudy (format 99; this version reads up to format 1). It was left untouched: update Understudy to open it.`,
+      message: `The impersonation history at ${path} was written by a newer version of Understudy (format 99; this version reads up to format 1). It was left untouched: update Understudy to open it.`,
     });
-    expect(readFileSync(join(dataDir, 'ledger.json'), 'utf8')).toBe(newer);
-    expect(files()).toEqual(['ledger.json']);
+    expect(readFileSync(path).equals(before)).toBe(true);
+  });
+
+});
+
+describe('a history altered outside Understudy', () => {
+  it('is reported after start, shown by Verify history, and the console keeps paging it', async () => {
+    await startAndUse();
+    await rig!.close();
+    rig = null;
+    const db = new DatabaseSync(join(dataDir, 'history.sqlite'));
+    db.exec(`UPDATE events SET data = replace(data, 'SUP-5', 'SUP-6') WHERE seq = 1`);
+    db.close();
+
+    rig = await startRig({ sandbox, windowHost: new InertWindowHost(), dataDir });
+    await rig.services.recover();
+    const state = await rig.ok<AppState>('app:getState', {});
+    expect(state.notices).toEqual([
+      'The impersonation history was altered outside Understudy (Event 1 (started) was changed after it was written). Nothing was changed or deleted; History › Verify history lists what is affected.',
+    ]);
+    expect(await rig.ok('ledger:verify', {})).toMatchObject({ intact: false, firstBrokenSeq: 1 });
+    expect(await rig.ok('ledger:page', { filter: { operator: 'user_op' }, offset: 0, limit: 10 })).toMatchObject({ total: 0, entries: [] });
+    const page = await rig.ok<{ total: number; entries: LedgerEntry[] }>('ledger:page', { filter: {}, offset: 0, limit: 10 });
+    expect(page.total).toBe(1);
+    expect(page.entries[0]!.status).toBe('revoked');
   });
 });

@@ -16,7 +16,7 @@ import { createElectronStoreDocuments } from '../../src/main/electron/electron-s
 import type { ImpersonationWindow, WindowEvents, WindowHost, WindowSpec } from '../../src/main/impersonation/window-host.ts';
 import { registerHandlers, type IpcListener } from '../../src/main/ipc/register.ts';
 import { createLogger } from '../../src/main/log.ts';
-import { createServices, type MainServices } from '../../src/main/services.ts';
+import { createServices, type MainServices, type ServiceDeps } from '../../src/main/services.ts';
 import { SANDBOX_FIXTURES, type Sandbox } from '../../src/sandbox/index.ts';
 
 export const CONSOLE_SENDER = { frameUrl: 'understudy://console/index.html', isMainFrame: true, webContentsId: 1 };
@@ -78,10 +78,14 @@ export interface RigOptions {
   gateway?: Partial<Pick<GatewayOptions, 'sleep' | 'random' | 'requestTimeoutMs'>>;
   /** Skip setting the operator of the sandbox profile. */
   noOperator?: boolean;
+  /** The IT-managed policy the services start with. */
+  orgPolicy?: ServiceDeps['orgPolicy'];
 }
 
 export interface Rig {
   sandbox: Sandbox;
+  /** Every main → renderer event, in order. */
+  emitted: { event: string; payload: unknown }[];
   services: MainServices;
   dataDir: string;
   logLines: string[];
@@ -104,6 +108,7 @@ export async function startRig(options: RigOptions): Promise<Rig> {
   const { sandbox } = options;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'understudy-rig-'));
   const logLines: string[] = [];
+  const emitted: { event: string; payload: unknown }[] = [];
   const sleeps: number[] = [];
   const log = createLogger((level, line) => logLines.push(`${level} ${line}`));
   const sleep = options.gateway?.sleep;
@@ -113,7 +118,7 @@ export async function startRig(options: RigOptions): Promise<Rig> {
     windowHost: options.windowHost,
     avatars: new AvatarProxy(),
     saveFile: async () => null,
-    emit: () => undefined,
+    emit: (event, payload) => void emitted.push({ event, payload }),
     osUser: OS_USER,
     log,
     defaultApiUrl: sandbox.apiUrl,
@@ -127,6 +132,7 @@ export async function startRig(options: RigOptions): Promise<Rig> {
         },
       }),
     sandbox: { secretKey: sandbox.secretKey, apiUrl: sandbox.apiUrl, origins: [sandbox.frontendApiUrl, sandbox.appUrl] },
+    orgPolicy: options.orgPolicy,
   });
   const listeners = new Map<Channel, IpcListener>();
   registerHandlers(
@@ -143,6 +149,7 @@ export async function startRig(options: RigOptions): Promise<Rig> {
     services,
     dataDir,
     logLines,
+    emitted,
     sleeps,
     call: (channel, input) => call(channel, input),
     async ok<T>(channel: Channel, input: unknown) {

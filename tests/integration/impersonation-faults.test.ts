@@ -2,7 +2,7 @@
 // and refused mints, unreachable revocations, a failing JWKS, and the race where a ticket is used
 // at the moment the operator ends. The window is a cookie-keeping HTTP client that follows the
 // ticket like a browser would (no Chromium needed for these).
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -240,13 +240,14 @@ describe('impersonation when Clerk misbehaves', () => {
     expect(sandbox.state.session(sessionId)!.status).toBe('revoked');
   });
 
-  it('never writes the ticket or its URL to the ledger file', async () => {
+  it('never writes the ticket or its URL to the history database', async () => {
     const { orchestrator, ledger } = build();
     const view = await orchestrator.start(request);
     await vi.waitFor(() => expect(ledger.get(view.id)!.status).toBe('accepted'), { timeout: 5_000, interval: 20 });
     await orchestrator.end(view.id, 'operator', 'agent');
     const ticket = new URL(host.windows.get(view.id)!.spec.ticketUrl).searchParams.get('ticket')!;
-    const file = readFileSync(join(dir, 'ledger.json'), 'utf8');
+    // The database and its write-ahead log, where recent commits live until a checkpoint.
+    const file = ['history.sqlite', 'history.sqlite-wal'].map((name) => (existsSync(join(dir, name)) ? readFileSync(join(dir, name), 'latin1') : '')).join('');
     expect(file).toContain(view.id);
     expect(file).not.toContain(ticket);
     expect(file).not.toContain('tickets/accept');

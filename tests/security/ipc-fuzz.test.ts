@@ -119,6 +119,8 @@ const FIELDS: Record<Channel, Record<string, Field>> = {
   'ledger:query': { filter },
   'ledger:revokeToken': { entryId: id },
   'ledger:export': { format: { kind: 'enum', values: ['csv', 'json'] }, filter },
+  'ledger:page': { filter, offset: { kind: 'int', min: 0, max: 10_000_000 }, limit: { kind: 'int', min: 1, max: 500 } },
+  'ledger:verify': {},
 };
 
 // ─── generating invalid values ─────────────────────────────────────────────────────────────────
@@ -412,7 +414,7 @@ const sideEffects = () => ({
   windows: host.opened.length,
   ledgerSize: services.ledger.size,
   settings: readFileSync(join(dataDir, 'settings.json'), 'utf8'),
-  ledgerFile: readFileSync(join(dataDir, 'ledger.json'), 'utf8'),
+  ledgerEvents: services.ledger.lastSeq,
 });
 
 let prototypesBefore: string;
@@ -658,7 +660,7 @@ describe('IPC fuzzing', () => {
     expect(reopened.notice).toBeNull();
     expect(reopened.ledger.query({})).toEqual(services.ledger.query({}));
     expect(reopened.ledger.query({})).toHaveLength(1);
-    expect(JSON.parse(readFileSync(join(dataDir, 'ledger.json'), 'utf8'))).toMatchObject({ version: expect.any(Number), entries: [expect.any(Object)] });
+    expect(await reopened.ledger.verify()).toMatchObject({ intact: true, events: services.ledger.lastSeq });
 
     // A second start on the same files and keychain finds everything, with nothing to report.
     const again = await createServices(servicesDeps(dataDir));

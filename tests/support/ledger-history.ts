@@ -1,5 +1,10 @@
 // A large, deterministic ledger history for the performance test and the ledger benchmark.
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { createElectronStoreDocuments } from '../../src/main/electron/electron-store-document.ts';
+import type { DocumentStore } from '../../src/main/storage/document-store.ts';
 import type { NewLedgerEntry } from '../../src/main/ledger/ledger.ts';
 import type { LedgerEntry, LedgerStatus } from '../../src/shared/domain.ts';
 
@@ -66,3 +71,54 @@ export const newEntry = (i: number): NewLedgerEntry => ({
   sessionMaxSeconds: 1800,
   readOnly: false,
 });
+
+/**
+ * A history database in a temp file for unit tests, with what is on disk readable as text through a
+ * second connection (`text`: `{ entries, events }` as JSON, undefined while empty) and a way to make
+ * writes fail for real (`failWrites`: another connection holds the write lock).
+ */
+export function diskHistory(): {
+  database: string;
+  /** The (empty) legacy JSON document Ledger.open is given. */
+  store: DocumentStore;
+  readonly text: string | undefined;
+  failWrites: boolean;
+  /** The raw bytes of the database and its WAL. */
+  bytes(): string;
+} {
+  const dir = mkdtempSync(join(tmpdir(), 'understudy-history-'));
+  const database = join(dir, 'history.sqlite');
+  let locker: DatabaseSync | null = null;
+  const peek = () => new DatabaseSync(database, { readOnly: true });
+  return {
+    database,
+    store: { path: join(dir, 'ledger.json'), read: () => undefined, write: () => undefined },
+    get text() {
+      if (!existsSync(database)) return undefined;
+      const db = peek();
+      try {
+        const entries = (db.prepare('SELECT json FROM entry_docs ORDER BY seq').all() as { json: string }[]).map((r) => JSON.parse(r.json) as unknown);
+        const events = db.prepare('SELECT * FROM events ORDER BY seq').all();
+        return entries.length === 0 && events.length === 0 ? undefined : JSON.stringify({ entries, events });
+      } finally {
+        db.close();
+      }
+    },
+    get failWrites() {
+      return locker !== null;
+    },
+    set failWrites(fail: boolean) {
+      if (fail && !locker) {
+        locker = new DatabaseSync(database);
+        locker.exec('BEGIN EXCLUSIVE');
+      } else if (!fail && locker) {
+        locker.exec('ROLLBACK');
+        locker.close();
+        locker = null;
+      }
+    },
+    bytes() {
+      return ['', '-wal'].map((suffix) => (existsSync(database + suffix) ? readFileSync(database + suffix).toString('latin1') : '')).join('');
+    },
+  };
+}

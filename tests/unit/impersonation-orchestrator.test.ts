@@ -6,7 +6,7 @@ import { AppError } from '../../src/shared/errors.ts';
 import type { ClerkGateway, ClerkUser, MintRequest, VerifiedSession } from '../../src/main/clerk/gateway.ts';
 import { Ledger } from '../../src/main/ledger/ledger.ts';
 import { defaultPolicy } from '../../src/main/policy/policy.ts';
-import type { DocumentStore } from '../../src/main/storage/document-store.ts';
+import { diskHistory } from '../support/ledger-history.ts';
 import { FINISHED_VISIBLE_MS, Orchestrator, SYSTEM_ACTOR, type Scheduler } from '../../src/main/impersonation/orchestrator.ts';
 import type {
   BannerContent,
@@ -249,18 +249,6 @@ class FakeHost implements WindowHost {
   }
 }
 
-function memoryStore(): DocumentStore & { value: unknown } {
-  return {
-    path: '/memory/ledger.json',
-    value: undefined,
-    read() {
-      return this.value === undefined ? undefined : structuredClone(this.value);
-    },
-    write(value: unknown) {
-      this.value = structuredClone(value);
-    },
-  };
-}
 
 // ─── setup ────────────────────────────────────────────────────────────────────────────────────
 
@@ -273,7 +261,7 @@ function profile(overrides: Partial<Profile> = {}): Profile {
 let clock: Clock;
 let clerk: FakeClerk;
 let host: FakeHost;
-let store: ReturnType<typeof memoryStore>;
+let store: ReturnType<typeof diskHistory>;
 let ledger: Ledger;
 let profiles: Map<string, Profile>;
 let orchestrator: Orchestrator;
@@ -300,8 +288,8 @@ beforeEach(() => {
   clerk.addUser('user_bob', 'Bob Byte');
   clerk.addUser('user_op', 'Grace Hopper');
   host = new FakeHost();
-  store = memoryStore();
-  ledger = Ledger.open(store, { now: clock.now }).ledger;
+  store = diskHistory();
+  ledger = Ledger.open(store.store, { now: clock.now, database: store.database }).ledger;
   profiles = new Map([['acme', profile()]]);
   changes = 0;
   orchestrator = build();
@@ -354,8 +342,8 @@ describe('start', () => {
     expect(window.spec.banner).toMatchObject({ headline: 'Impersonating Ada Lovelace (user_ada@example.com)', canEnd: true });
     expect(window.banner).toMatchObject({ status: 'Signing in…', timeLeft: null });
     // Neither the ticket nor its URL is ever written down.
-    expect(JSON.stringify(store.value)).not.toContain(token.ticket);
-    expect(JSON.stringify(store.value)).not.toContain('tickets/accept');
+    expect(store.bytes()).not.toContain(token.ticket);
+    expect(store.bytes()).not.toContain('tickets/accept');
     expect(orchestrator.list().map((v) => v.phase)).toEqual(['waiting']);
   });
 

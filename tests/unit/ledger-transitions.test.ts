@@ -1,25 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { Ledger, type NewLedgerEntry } from '../../src/main/ledger/ledger.ts';
 import { TRANSITIONS } from '../../src/main/ledger/transitions.ts';
-import type { DocumentStore } from '../../src/main/storage/document-store.ts';
+import { diskHistory } from '../support/ledger-history.ts';
 import type { LedgerStatus } from '../../src/shared/domain.ts';
 import { AppError } from '../../src/shared/errors.ts';
-
-/** Keeps the document as JSON text, like a file would. */
-function memoryStore(): DocumentStore & { text: string | undefined; failWrites: boolean } {
-  return {
-    path: '/memory/ledger.json',
-    text: undefined,
-    failWrites: false,
-    read() {
-      return this.text === undefined ? undefined : JSON.parse(this.text);
-    },
-    write(value) {
-      if (this.failWrites) throw new Error('disk full');
-      this.text = JSON.stringify(value);
-    },
-  };
-}
 
 const newEntry = (over: Partial<NewLedgerEntry> = {}): NewLedgerEntry => ({
   profileId: 'prof_1',
@@ -34,9 +18,10 @@ const newEntry = (over: Partial<NewLedgerEntry> = {}): NewLedgerEntry => ({
   ...over,
 });
 
-function open(store = memoryStore(), start = 1_000_000) {
+/** A ledger on a real database file; `store.text` is what is on disk. */
+function open(store = diskHistory(), start = 1_000_000) {
   let time = start;
-  const { ledger, notice } = Ledger.open(store, { now: () => time });
+  const { ledger, notice } = Ledger.open(store.store, { now: () => time, database: store.database });
   return { ledger, notice, store, tick: (ms = 1000) => (time += ms) };
 }
 
@@ -187,6 +172,7 @@ describe('no secret ever reaches the history', () => {
     expect(thrown(() => ledger.begin({ ...newEntry(), subject: { ...newEntry().subject, token: 'x' } } as never)).kind).toBe('internal');
     expect(store.text).toBe(before);
     expect(store.text).not.toMatch(/SECRET/);
+    expect(store.bytes()).not.toMatch(/SECRET/);
   });
 
   it('redacts keys, JWTs and ticket URLs pasted into the reason or an error', () => {
@@ -197,6 +183,7 @@ describe('no secret ever reaches the history', () => {
     const failed = ledger.update(entry.id, { status: 'failed', error: 'Opening https://acme.accounts.dev/v1/tickets/accept?__clerk_ticket=abc123 failed' });
     expect(failed.error).toBe('Opening [redacted] failed');
     expect(store.text).not.toMatch(/sk_live|eyJ|__clerk_ticket/);
+    expect(store.bytes()).not.toMatch(/sk_live|eyJ|__clerk_ticket/);
   });
 });
 

@@ -7,6 +7,7 @@ import type { ClerkGateway, GatewayFactory } from '../clerk/gateway.ts';
 import type { DocumentStore } from '../storage/document-store.ts';
 import { openDocument } from '../storage/open-document.ts';
 import type { Keychain, KeychainEntry } from './keychain.ts';
+import { effectivePolicy, lockedKeys, looserThanOrg, orgRefusal, type OrgPolicy, type OrgPolicyState } from '../policy/org-policy.ts';
 import { isProductionKey, keyHint, parseSecretKey } from './secret-key.ts';
 import { emptySettings, PROFILE_ID, settingsMigrations, settingsSchema, type Settings, type StoredProfile } from './settings.ts';
 
@@ -23,6 +24,8 @@ export interface ProfileServiceDeps {
   /** The built-in demo instance: listed as `sandbox`, its key is never stored. */
   sandbox?: { secretKey: string; apiUrl: string } | undefined;
   now?: () => number;
+  /** The IT-managed policy, read once at start (org-policy.ts). */
+  orgPolicy?: OrgPolicyState;
 }
 
 export class ProfileService {
@@ -242,6 +245,9 @@ export class ProfileService {
   setPolicy(id: ProfileId, policy: Policy): Promise<Profile> {
     return this.#exclusive(async () => {
       this.#require(id);
+      // A local setting may only be stricter than the organisation's.
+      const looser = looserThanOrg(policy, this.#org());
+      if (looser) throw new AppError({ kind: 'policy', message: looser });
       this.#update((settings) => {
         settings.profiles[id] = { ...this.#stored(id), policy };
       });
@@ -279,15 +285,25 @@ export class ProfileService {
 
   #profile(id: ProfileId): Profile {
     const stored = this.#stored(id);
-    return {
+    const profile: Profile = {
       id,
       name: stored.name,
       kind: stored.kind,
       production: stored.production,
       keyHint: stored.keyHint,
       operator: stored.operator ? { ...stored.operator } : null,
-      policy: structuredClone(stored.policy),
+      policy: effectivePolicy(structuredClone(stored.policy), this.#org()),
     };
+    const org = this.#deps.orgPolicy;
+    if (org && org.state !== 'none') {
+      profile.org = { source: org.source, locked: lockedKeys(this.#org()), refusal: orgRefusal(org, profile) };
+    }
+    return profile;
+  }
+
+  #org(): OrgPolicy | null {
+    const org = this.#deps.orgPolicy;
+    return org?.state === 'set' ? org.policy : null;
   }
 
   /** Settings of a usable profile; the sandbox gets defaults until something about it is saved. */

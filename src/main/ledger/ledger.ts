@@ -1,33 +1,28 @@
-// The impersonation history: one record per attempt, written to disk before every step that
-// matters (the orchestrator records before it mints and before it opens a window).
-//
-// Layout. Rewriting one document that holds every entry costs ~1.4 s per append at 100k entries
-// (electron-store re-reads, walks and rewrites the whole file). So the history is a small "head"
-// document that every write replaces, plus immutable archives:
-//   ledger.json                 { version, archives: [names], entries: [unfinished + recent] }
-//   ledger-archive-000001.json  { version, entries: [finished only] }
-// When the head grows past `headLimit`, its finished entries are written to a new archive first,
-// then the head is rewritten without them: a crash in between leaves an unlisted archive that the
-// next rotation overwrites, never a lost or half-written entry. Only unfinished entries change,
-// and they always stay in the head, so archives are written once. All entries live in memory,
-// sorted by creation time, for queries.
+// The impersonation history: append-only, hash-chained events in SQLite (history-db.ts), with each
+// impersonation's current state derived from its events and kept in an indexed table for queries.
+// Every step that matters is committed before the orchestrator goes on (it records before it mints
+// and before it opens a window). Queries are answered by SQLite, paged and filtered: nothing reads
+// the whole history at start.
 import { randomUUID } from 'node:crypto';
-import type { LedgerEntry, LedgerFilter, LedgerStatus } from '../../shared/domain.ts';
+import { dirname, join } from 'node:path';
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import type {
+  HistoryEvent,
+  HistoryEventType,
+  HistoryVerification,
+  LedgerEntry,
+  LedgerFilter,
+  LedgerPage,
+  LedgerStatus,
+} from '../../shared/domain.ts';
 import { LIVE_STATUSES } from '../../shared/domain.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { DocumentStore, DocumentStoreFactory } from '../storage/document-store.ts';
-import { openDocument } from '../storage/open-document.ts';
-import {
-  ARCHIVE_NAME,
-  archiveMigrations,
-  archiveSchema,
-  headMigrations,
-  headSchema,
-  isTerminal,
-  newEntrySchema,
-  patchSchema,
-} from './ledger-schema.ts';
 import { redact } from '../redact.ts';
+import { eventHash, GENESIS_HASH } from './hash-chain.ts';
+import { NewerHistoryError, openHistoryDb, transaction } from './history-db.ts';
+import { readJsonHistory, setAside } from './json-history.ts';
+import { isTerminal, newEntrySchema, patchSchema } from './ledger-schema.ts';
 import { canMove } from './transitions.ts';
 
 /** The fields the caller knows before minting. */
@@ -50,127 +45,122 @@ export type LedgerPatch = Partial<
 
 export interface LedgerOptions {
   now?: () => number;
-  /** Head size that triggers archiving (with a document factory only). */
-  headLimit?: number;
-  /** Name of the head document; archives are `<name>-archive-NNNNNN`. */
+  /**
+   * The SQLite file. Default: `history.sqlite` next to the documents when opened on the document
+   * folder (the app), an in-memory database when opened on a single document (tests).
+   */
+  database?: string;
+  /** Name of the legacy JSON head document to migrate from. */
   name?: string;
 }
 
 export type LedgerListener = (entry: LedgerEntry) => void;
+export type HistoryEventListener = (event: HistoryEvent) => void;
 
-const DEFAULT_HEAD_LIMIT = 500;
 const LABEL = 'impersonation history';
+const MAX_PAGE = 500;
+const VERIFY_CHUNK = 5000;
+const MAX_PROBLEMS = 20;
+
+interface EventRow {
+  seq: number;
+  id: string;
+  entry_id: string | null;
+  type: string;
+  at: number;
+  data: string;
+  prev_hash: string;
+  hash: string;
+}
 
 export class Ledger {
-  readonly #headStore: DocumentStore;
-  readonly #documents: DocumentStoreFactory | null;
-  readonly #name: string;
+  readonly #db: DatabaseSync;
+  readonly #path: string;
   readonly #now: () => number;
-  readonly #headLimit: number;
-  #archives: string[];
-  /** The head document's entries, in file order. */
-  #head: LedgerEntry[];
-  /** Every entry, ascending by createdAt (ties in insertion order). */
-  readonly #all: LedgerEntry[];
-  readonly #byId: Map<string, LedgerEntry>;
-  /** Ids per subject user id and per operator (Clerk id or OS user, lowercased), in #all's order. */
-  readonly #bySubject = new Map<string, string[]>();
-  readonly #byOperator = new Map<string, string[]>();
   readonly #listeners = new Set<LedgerListener>();
+  readonly #eventListeners = new Set<HistoryEventListener>();
+  readonly #sql: {
+    last: StatementSync;
+    insertEvent: StatementSync;
+    insertEntry: StatementSync;
+    insertDoc: StatementSync;
+    updateEntry: StatementSync;
+    updateDoc: StatementSync;
+    get: StatementSync;
+    live: StatementSync;
+    size: StatementSync;
+    eventsAfter: StatementSync;
+  };
+  #lastSeq = 0;
+  #lastHash = GENESIS_HASH;
 
-  private constructor(init: {
-    headStore: DocumentStore;
-    documents: DocumentStoreFactory | null;
-    name: string;
-    now: () => number;
-    headLimit: number;
-    archives: string[];
-    head: LedgerEntry[];
-    all: LedgerEntry[];
-    byId: Map<string, LedgerEntry>;
-  }) {
-    this.#headStore = init.headStore;
-    this.#documents = init.documents;
-    this.#name = init.name;
-    this.#now = init.now;
-    this.#headLimit = init.headLimit;
-    this.#archives = init.archives;
-    this.#head = init.head;
-    this.#all = init.all;
-    this.#byId = init.byId;
-    for (const entry of init.all) this.#index(entry);
+  private constructor(db: DatabaseSync, path: string, now: () => number) {
+    this.#db = db;
+    this.#path = path;
+    this.#now = now;
+    this.#sql = {
+      last: db.prepare('SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1'),
+      insertEvent: db.prepare('INSERT INTO events (seq, id, entry_id, type, at, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+      insertEntry: db.prepare(
+        'INSERT INTO entries (seq, id, created_at, subject_id, profile_id, status, operator_id, os_user, last_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      insertDoc: db.prepare('INSERT INTO entry_docs (seq, json) VALUES (?, ?)'),
+      updateEntry: db.prepare('UPDATE entries SET status = ?, last_seq = ? WHERE id = ? RETURNING seq'),
+      updateDoc: db.prepare('UPDATE entry_docs SET json = ? WHERE seq = ?'),
+      get: db.prepare('SELECT d.json FROM entries e JOIN entry_docs d ON d.seq = e.seq WHERE e.id = ?'),
+      live: db.prepare(
+        `SELECT d.json FROM entries e JOIN entry_docs d ON d.seq = e.seq WHERE e.status IN (${LIVE_STATUSES.map(() => '?').join(', ')}) ORDER BY e.created_at DESC, e.seq DESC`,
+      ),
+      size: db.prepare('SELECT count(*) AS n FROM entries'),
+      eventsAfter: db.prepare('SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?'),
+    };
+    const last = this.#sql.last.get() as { seq: number; hash: string } | undefined;
+    if (last) {
+      this.#lastSeq = last.seq;
+      this.#lastHash = last.hash;
+    }
   }
 
   /**
-   * Pass the document factory (the app does): the history is then split into a head and archives.
-   * A single DocumentStore keeps everything in one document, which is fine for small histories.
+   * Opens the history. Pass the document factory (the app does): the SQLite file then lives next to
+   * the documents, and a JSON history from an earlier version is migrated into it once.
    */
-  static open(
-    documents: DocumentStore | DocumentStoreFactory,
-    options: LedgerOptions = {},
-  ): { ledger: Ledger; notice: string | null } {
+  static open(documents: DocumentStore | DocumentStoreFactory, options: LedgerOptions = {}): { ledger: Ledger; notice: string | null } {
     const now = options.now ?? Date.now;
-    const name = options.name ?? 'ledger';
     const factory = typeof documents === 'function' ? documents : null;
-    const headStore = factory ? factory(name) : (documents as DocumentStore);
-    const notices: string[] = [];
+    const head = factory ? factory(options.name ?? 'ledger') : (documents as DocumentStore);
+    const path = options.database ?? (factory ? join(dirname(head.path), 'history.sqlite') : ':memory:');
 
-    const head = openDocument(headStore, {
-      schema: headSchema,
-      migrations: headMigrations,
-      empty: () => ({ version: 1 as const, archives: [], entries: [] }),
-      now,
-      label: LABEL,
-    });
-    if (head.notice) notices.push(head.notice);
-
-    const listed = head.value.archives;
-    if (listed.length > 0 && !factory) {
-      throw new AppError({ kind: 'internal', message: `The ${LABEL} at ${headStore.path} has archives, which need the document folder to open.` });
-    }
-
-    const byId = new Map<string, LedgerEntry>();
-    const archives: string[] = [];
-    for (const archiveName of listed) {
-      const store = factory!(archiveName);
-      const archive = openDocument(store, {
-        schema: archiveSchema,
-        migrations: archiveMigrations,
-        empty: () => ({ version: 1 as const, entries: [] }),
-        now,
-        label: `${LABEL} archive`,
-      });
-      if (archive.state === 'new') {
-        notices.push(`Part of the ${LABEL} is missing (${store.path}); the entries it held are not shown.`);
-        continue;
+    let db: DatabaseSync;
+    try {
+      db = openHistoryDb(path);
+    } catch (error) {
+      if (error instanceof NewerHistoryError) {
+        throw new AppError({
+          kind: 'conflict',
+          message: `The ${LABEL} at ${path} was written by a newer version of Understudy (${error.message}). It was left untouched: update Understudy to open it.`,
+        });
       }
-      if (archive.notice) notices.push(archive.notice);
-      if (archive.state === 'moved-aside') continue;
-      archives.push(archiveName);
-      for (const entry of archive.value.entries) byId.set(entry.id, freezeEntry(entry));
+      throw new AppError(
+        {
+          kind: 'internal',
+          message: `The ${LABEL} at ${path} could not be opened (${(error as Error).message}). It was left untouched; nothing can be recorded, so impersonation is unavailable until it opens.`,
+        },
+        { cause: error },
+      );
     }
-
-    // The head wins over an archive (an unlisted archive from an interrupted rotation is never read,
-    // but a hand-restored one could repeat entries).
-    const headById = new Map<string, LedgerEntry>();
-    for (const entry of head.value.entries) headById.set(entry.id, freezeEntry(entry));
-    for (const [id, entry] of headById) byId.set(id, entry);
-
-    const all = [...byId.values()].sort((a, b) => a.createdAt - b.createdAt);
-    const ledger = new Ledger({
-      headStore,
-      documents: factory,
-      name,
-      now,
-      headLimit: options.headLimit ?? DEFAULT_HEAD_LIMIT,
-      archives,
-      head: [...headById.values()],
-      all,
-      byId,
-    });
-    // Forget archives that could not be read, so the operator is told once, not at every start.
-    if (archives.length !== listed.length) ledger.#writeHead(archives, ledger.#head);
+    const ledger = new Ledger(db, path, now);
+    const notices: string[] = [];
+    const tail = ledger.#checkTail();
+    if (tail) notices.push(tail);
+    const migrated = ledger.#migrateJson(head, factory);
+    if (migrated) notices.push(migrated);
     return { ledger, notice: notices.length > 0 ? notices.join('\n') : null };
+  }
+
+  /** Where the history lives (for messages). */
+  get path(): string {
+    return this.#path;
   }
 
   /** Records an attempt as `minting`, on disk, before anything is asked of Clerk. */
@@ -191,34 +181,21 @@ export class Ledger {
       endedBy: null,
       error: null,
     });
-
-    let archives = this.#archives;
-    let head = [...this.#head, entry];
-    if (this.#documents && head.length > this.#headLimit) {
-      const finished = this.#head.filter((e) => isTerminal(e.status));
-      // A head full of unfinished entries (a pile of `unknown`s) grows instead of spawning tiny archives.
-      if (finished.length >= Math.ceil(this.#headLimit / 2)) {
-        const archiveName = this.#nextArchiveName();
-        this.#save(() => this.#documents!(archiveName).write({ version: 1, entries: finished }));
-        archives = [...archives, archiveName];
-        head = [...this.#head.filter((e) => !isTerminal(e.status)), entry];
-      }
-    }
-    this.#writeHead(archives, head);
-
-    this.#archives = archives;
-    this.#head = head;
-    this.#insert(entry);
-    this.#byId.set(entry.id, entry);
-    this.#index(entry);
-    this.#emit(entry);
+    const event = this.#save(() =>
+      transaction(this.#db, () => {
+        const event = this.#append(entry.id, 'started', entry as unknown as Record<string, unknown>, createdAt);
+        this.#insertEntry(entry, event.seq);
+        return event;
+      }),
+    );
+    this.#emit(entry, event);
     return entry;
   }
 
   /** Moves an entry along its life; illegal moves and changes to finished entries are conflicts. */
   update(id: string, patch: LedgerPatch): LedgerEntry {
     const changes = parseOrThrow(patchSchema, patch, 'change');
-    const current = this.#byId.get(id);
+    const current = this.get(id);
     if (!current) throw new AppError({ kind: 'not-found', message: 'That impersonation is not in the history.' });
     if (isTerminal(current.status)) {
       throw new AppError({ kind: 'conflict', message: `This impersonation is already ${current.status}; its record can no longer change.` });
@@ -226,68 +203,81 @@ export class Ledger {
     if (changes.status !== undefined && changes.status !== current.status && !canMove(current.status, changes.status)) {
       throw new AppError({ kind: 'conflict', message: `An impersonation that is ${current.status} cannot become ${changes.status}.` });
     }
-    const headIndex = this.#head.findIndex((e) => e.id === id);
-    if (headIndex < 0) throw new AppError({ kind: 'internal', message: 'An unfinished impersonation was found outside the current history file.' });
-
-    const next = freezeEntry({
-      ...current,
-      ...changes,
-      ...(typeof changes.error === 'string' ? { error: redact(changes.error) } : {}),
-    });
-    const head = this.#head.with(headIndex, next);
-    this.#writeHead(this.#archives, head);
-
-    this.#head = head;
-    this.#all[this.#indexOf(current)] = next;
-    this.#byId.set(id, next);
-    this.#emit(next);
+    const recorded: LedgerPatch = { ...changes, ...(typeof changes.error === 'string' ? { error: redact(changes.error) } : {}) };
+    const next = freezeEntry(applyPatch(current, recorded));
+    const event = this.#save(() =>
+      transaction(this.#db, () => {
+        const event = this.#append(id, eventTypeOf(current, recorded), recorded, this.#now());
+        const { seq } = this.#sql.updateEntry.get(next.status, event.seq, id) as { seq: number };
+        this.#sql.updateDoc.run(JSON.stringify(next), seq);
+        return event;
+      }),
+    );
+    this.#emit(next, event);
     return next;
   }
 
-  get(id: string): LedgerEntry | null {
-    return this.#byId.get(id) ?? null;
+  /** Records an event about the desk rather than one impersonation (a policy change, a check with Clerk). */
+  record(type: Extract<HistoryEventType, 'policy_changed' | 'clerk_checked'>, data: Record<string, unknown>): HistoryEvent {
+    const event = this.#save(() => transaction(this.#db, () => this.#append(null, type, data, this.#now())));
+    for (const listener of this.#eventListeners) safely(() => listener(event));
+    return event;
   }
 
-  /** Matching entries, newest first. `from`/`to` are inclusive bounds on createdAt. */
-  query(filter: LedgerFilter = {}): LedgerEntry[] {
-    const { userId, profileId, from, to } = filter;
-    // An empty status list means "any status", like an absent one.
-    const statuses = filter.status && filter.status.length > 0 ? new Set<LedgerStatus>(filter.status) : null;
-    const operator = filter.operator?.trim().toLowerCase() || null;
-    const matches = (entry: LedgerEntry) =>
-      (userId === undefined || entry.subject.id === userId) &&
-      (profileId === undefined || entry.profileId === profileId) &&
-      (statuses === null || statuses.has(entry.status)) &&
-      (operator === null || sameText(entry.operator.clerkUserId, operator) || sameText(entry.operator.osUser, operator)) &&
-      (from === undefined || entry.createdAt >= from) &&
-      (to === undefined || entry.createdAt <= to);
+  /** The newest desk event of a type whose `data.source` is `source` (e.g. the last organisation policy recorded). */
+  latest(type: HistoryEventType, source: string): HistoryEvent | null {
+    const row = this.#db
+      .prepare("SELECT * FROM events WHERE entry_id IS NULL AND type = ? AND json_extract(data, '$.source') = ? ORDER BY seq DESC LIMIT 1")
+      .get(type, source) as EventRow | undefined;
+    return row ? toEvent(row) : null;
+  }
 
-    const result: LedgerEntry[] = [];
-    // A user or an operator narrows the search to their own entries; otherwise the time range does.
-    const ids = userId !== undefined ? (this.#bySubject.get(userId) ?? []) : operator ? (this.#byOperator.get(operator) ?? []) : null;
-    if (ids) {
-      for (let i = ids.length - 1; i >= 0; i--) {
-        const entry = this.#byId.get(ids[i]!)!;
-        if (matches(entry)) result.push(entry);
-      }
-      return result;
-    }
-    const low = from === undefined ? 0 : this.#firstAtOrAfter(from);
-    const high = to === undefined ? this.#all.length : this.#firstAtOrAfter(to + 1);
-    for (let i = high - 1; i >= low; i--) {
-      const entry = this.#all[i]!;
-      if (matches(entry)) result.push(entry);
-    }
-    return result;
+  get(id: string): LedgerEntry | null {
+    const row = this.#sql.get.get(id) as { json: string } | undefined;
+    return row ? toEntry(row.json) : null;
+  }
+
+  /** Every matching entry, newest first (exports). `from`/`to` are inclusive bounds on createdAt. */
+  query(filter: LedgerFilter = {}): LedgerEntry[] {
+    const { where, params } = whereOf(filter);
+    const rows = this.#db
+      .prepare(`SELECT d.json FROM entries e JOIN entry_docs d ON d.seq = e.seq ${where} ORDER BY e.created_at DESC, e.seq DESC`)
+      .all(...params) as { json: string }[];
+    return rows.map((row) => toEntry(row.json));
+  }
+
+  /** One page of matching entries, newest first, with the total: what the console shows. */
+  page(filter: LedgerFilter = {}, offset = 0, limit = 100): LedgerPage {
+    const size = Math.max(1, Math.min(MAX_PAGE, Math.trunc(limit)));
+    const start = Math.max(0, Math.trunc(offset));
+    const { where, params } = whereOf(filter);
+    // The page is chosen on the small table; only its entries' JSON is read.
+    const rows = this.#db
+      .prepare(
+        `SELECT d.json FROM (SELECT e.seq, e.created_at FROM entries e ${where} ORDER BY e.created_at DESC, e.seq DESC LIMIT ? OFFSET ?) p ` +
+          'JOIN entry_docs d ON d.seq = p.seq ORDER BY p.created_at DESC, p.seq DESC',
+      )
+      .all(...params, size, start) as { json: string }[];
+    const total = (this.#db.prepare(`SELECT count(*) AS n FROM entries e ${where}`).get(...params) as { n: number }).n;
+    return { entries: rows.map((row) => toEntry(row.json)), total, offset: start, limit: size };
   }
 
   /** Entries that may still have a token or a session at Clerk (minting, pending, accepted), newest first. */
   live(): LedgerEntry[] {
-    return this.#head.filter((e) => LIVE_STATUSES.includes(e.status)).sort((a, b) => b.createdAt - a.createdAt);
+    return (this.#sql.live.all(...LIVE_STATUSES) as { json: string }[]).map((row) => toEntry(row.json));
   }
 
   get size(): number {
-    return this.#all.length;
+    return (this.#sql.size.get() as { n: number }).n;
+  }
+
+  /** Events after `seq`, oldest first (the audit outbox catches up from here). */
+  eventsAfter(seq: number, limit = 500): HistoryEvent[] {
+    return (this.#sql.eventsAfter.all(seq, limit) as unknown as EventRow[]).map(toEvent);
+  }
+
+  get lastSeq(): number {
+    return this.#lastSeq;
   }
 
   /** Called after every persisted change with the new entry. Returns the unsubscribe function. */
@@ -296,89 +286,263 @@ export class Ledger {
     return () => this.#listeners.delete(listener);
   }
 
-  #writeHead(archives: string[], entries: LedgerEntry[]): void {
-    this.#save(() => this.#headStore.write({ version: 1, archives, entries }));
+  /** Called after every persisted event (entry or desk). Returns the unsubscribe function. */
+  onEvent(listener: HistoryEventListener): () => void {
+    this.#eventListeners.add(listener);
+    return () => this.#eventListeners.delete(listener);
   }
 
-  #save(write: () => void): void {
+  /**
+   * Walks the whole chain: every hash recomputed, every link and sequence number checked, and the
+   * current state re-derived from the events and compared with the state table. Yields to the event
+   * loop between chunks so the console stays responsive on a large history.
+   */
+  async verify(): Promise<HistoryVerification> {
+    const problems: string[] = [];
+    let firstBrokenSeq: number | null = null;
+    const broken = (seq: number, problem: string) => {
+      firstBrokenSeq ??= seq;
+      if (problems.length < MAX_PROBLEMS) problems.push(problem);
+    };
+    const derived = new Map<string, LedgerEntry>();
+    let expectedSeq = 1;
+    let prevHash = GENESIS_HASH;
+    let count = 0;
+    for (let after = 0; ; ) {
+      const rows = this.#sql.eventsAfter.all(after, VERIFY_CHUNK) as unknown as EventRow[];
+      if (rows.length === 0) break;
+      for (const row of rows) {
+        count++;
+        if (row.seq !== expectedSeq) broken(row.seq, `Events ${expectedSeq}–${row.seq - 1} are missing (deleted or reordered).`);
+        if (row.prev_hash !== prevHash) broken(row.seq, `Event ${row.seq} does not follow the event before it (an event was removed, inserted or reordered).`);
+        const recomputed = eventHash({ seq: row.seq, id: row.id, entryId: row.entry_id, type: row.type, at: row.at, data: row.data, prevHash: row.prev_hash });
+        if (recomputed !== row.hash) broken(row.seq, `Event ${row.seq} (${row.type}) was changed after it was written.`);
+        deriveInto(derived, row, (problem) => broken(row.seq, problem));
+        expectedSeq = row.seq + 1;
+        prevHash = row.hash;
+      }
+      after = rows[rows.length - 1]!.seq;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    if (expectedSeq - 1 < this.#lastSeq) broken(expectedSeq, `The last ${this.#lastSeq - expectedSeq + 1} events are missing.`);
+    // The state table must be exactly what the events say.
+    const stateRows = this.#db.prepare('SELECT e.id, d.json FROM entries e LEFT JOIN entry_docs d ON d.seq = e.seq').all() as { id: string; json: string | null }[];
+    for (const row of stateRows) {
+      const expected = derived.get(row.id);
+      if (!expected) broken(this.#lastSeq, `Impersonation ${row.id} is in the history without any event recording it.`);
+      else if (!sameEntry(expected, row.json)) broken(this.#lastSeq, `The recorded state of impersonation ${row.id} does not match its events (it was edited).`);
+      derived.delete(row.id);
+    }
+    for (const id of derived.keys()) broken(this.#lastSeq, `Impersonation ${id} has events but was removed from the history.`);
+    return { intact: firstBrokenSeq === null && problems.length === 0, events: count, checkedAt: this.#now(), firstBrokenSeq, problems };
+  }
+
+  close(): void {
+    if (this.#db.isOpen) this.#db.close();
+  }
+
+  #append(entryId: string | null, type: HistoryEventType, data: Record<string, unknown>, at: number): HistoryEvent {
+    const seq = this.#lastSeq + 1;
+    const fields = { seq, id: randomUUID(), entryId, type, at, data: JSON.stringify(data), prevHash: this.#lastHash };
+    const hash = eventHash(fields);
+    this.#sql.insertEvent.run(seq, fields.id, entryId, type, at, fields.data, fields.prevHash, hash);
+    // Only advanced once the row is in; a rolled-back transaction is undone by #save.
+    this.#lastSeq = seq;
+    this.#lastHash = hash;
+    return { seq, id: fields.id, entryId, type, at, data, prevHash: fields.prevHash, hash };
+  }
+
+  #insertEntry(entry: LedgerEntry, seq: number): void {
+    this.#sql.insertEntry.run(
+      seq,
+      entry.id,
+      entry.createdAt,
+      entry.subject.id,
+      entry.profileId,
+      entry.status,
+      entry.operator.clerkUserId.toLowerCase(),
+      entry.operator.osUser.toLowerCase(),
+      seq,
+    );
+    this.#sql.insertDoc.run(seq, JSON.stringify(entry));
+  }
+
+  #save<T>(write: () => T): T {
+    const before = { seq: this.#lastSeq, hash: this.#lastHash };
     try {
-      write();
+      return write();
     } catch (error) {
+      this.#lastSeq = before.seq;
+      this.#lastHash = before.hash;
       throw new AppError(
-        {
-          kind: 'internal',
-          message: `The ${LABEL} could not be saved to ${this.#headStore.path}: check that the disk has space and the folder is writable.`,
-        },
+        { kind: 'internal', message: `The ${LABEL} could not be saved to ${this.#path}: check that the disk has space and the folder is writable.` },
         { cause: error },
       );
     }
   }
 
-  #nextArchiveName(): string {
-    let last = 0;
-    for (const archive of this.#archives) last = Math.max(last, Number(ARCHIVE_NAME.exec(archive)?.[1] ?? 0));
-    return `${this.#name}-archive-${String(last + 1).padStart(6, '0')}`;
+  /** A cheap check at open: the newest event still hashes to what it says. The full walk is `verify`. */
+  #checkTail(): string | null {
+    const row = this.#db.prepare('SELECT * FROM events ORDER BY seq DESC LIMIT 1').get() as EventRow | undefined;
+    if (!row) return null;
+    const hash = eventHash({ seq: row.seq, id: row.id, entryId: row.entry_id, type: row.type, at: row.at, data: row.data, prevHash: row.prev_hash });
+    if (hash === row.hash) return null;
+    return `The newest event of the ${LABEL} was changed after it was written. Nothing was deleted; open History › Verify history to see what is affected.`;
   }
 
-  #insert(entry: LedgerEntry): void {
-    const all = this.#all;
-    if (all.length === 0 || all[all.length - 1]!.createdAt <= entry.createdAt) {
-      all.push(entry);
-      return;
+  /** Imports a JSON history from an earlier version, once, in one transaction; then sets its files aside. */
+  #migrateJson(head: DocumentStore, factory: DocumentStoreFactory | null): string | null {
+    let legacy;
+    try {
+      legacy = readJsonHistory(head, factory, this.#now);
+    } catch (error) {
+      return `The earlier ${LABEL} (${head.path}) could not be read for migration (${(error as Error).message}). It was left untouched and will be tried again at the next start.`;
     }
-    // The clock went back: keep the order by time.
-    all.splice(this.#firstAtOrAfter(entry.createdAt + 1), 0, entry);
-  }
-
-  #index(entry: LedgerEntry): void {
-    addId(this.#bySubject, entry.subject.id, entry, this.#byId);
-    const clerkUserId = entry.operator.clerkUserId.toLowerCase();
-    const osUser = entry.operator.osUser.toLowerCase();
-    addId(this.#byOperator, clerkUserId, entry, this.#byId);
-    if (osUser !== clerkUserId) addId(this.#byOperator, osUser, entry, this.#byId);
-  }
-
-  #indexOf(entry: LedgerEntry): number {
-    for (let i = this.#firstAtOrAfter(entry.createdAt); i < this.#all.length; i++) {
-      if (this.#all[i]!.id === entry.id) return i;
+    if (!legacy) return null;
+    const notices = [...legacy.notices];
+    const known = this.#db.prepare('SELECT 1 FROM entries WHERE id = ?');
+    let imported = 0;
+    try {
+      transaction(this.#db, () => {
+        for (const entry of legacy.entries) {
+          if (known.get(entry.id)) continue; // an earlier, interrupted migration already has it
+          const event = this.#append(entry.id, 'imported', entry as unknown as Record<string, unknown>, entry.createdAt);
+          this.#insertEntry(entry, event.seq);
+          imported++;
+        }
+      });
+    } catch (error) {
+      const last = this.#sql.last.get() as { seq: number; hash: string } | undefined;
+      this.#lastSeq = last?.seq ?? 0;
+      this.#lastHash = last?.hash ?? GENESIS_HASH;
+      notices.push(
+        `The earlier ${LABEL} could not be moved into ${this.#path} (${(error as Error).message}). Nothing was lost: the old files were left as they are and the move will be tried again at the next start. Until then, entries from before this start are not shown.`,
+      );
+      return notices.join('\n');
     }
-    throw new AppError({ kind: 'internal', message: 'The history index is out of step.' });
+    try {
+      const moved = setAside(legacy.stores, this.#now());
+      if (moved.length > 0) notices.push(`The ${LABEL} moved to ${this.#path} (${imported} entries). The old files are kept, renamed: ${moved.join(', ')}.`);
+    } catch (error) {
+      notices.push(`The ${LABEL} moved to ${this.#path} (${imported} entries), but the old files could not be renamed aside (${(error as Error).message}); they are not read again.`);
+    }
+    return notices.length > 0 ? notices.join('\n') : null;
   }
 
-  /** Index of the first entry created at or after `time` (binary search). */
-  #firstAtOrAfter(time: number): number {
-    let low = 0;
-    let high = this.#all.length;
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      if (this.#all[mid]!.createdAt < time) low = mid + 1;
-      else high = mid;
-    }
-    return low;
-  }
-
-  #emit(entry: LedgerEntry): void {
-    for (const listener of this.#listeners) {
-      try {
-        listener(entry);
-      } catch {
-        // A listener's failure must not undo or hide a change that is already on disk.
-      }
-    }
+  #emit(entry: LedgerEntry, event: HistoryEvent): void {
+    // A listener's failure must not undo or hide a change that is already on disk.
+    for (const listener of this.#listeners) safely(() => listener(entry));
+    for (const listener of this.#eventListeners) safely(() => listener(event));
   }
 }
 
-/** Adds an id to an index list, keeping creation order (ids never change; entries are looked up). */
-function addId(index: Map<string, string[]>, key: string, entry: LedgerEntry, byId: Map<string, LedgerEntry>): void {
-  let ids = index.get(key);
-  if (!ids) index.set(key, (ids = []));
-  let at = ids.length;
-  while (at > 0 && byId.get(ids[at - 1]!)!.createdAt > entry.createdAt) at--;
-  ids.splice(at, 0, entry.id);
+/** The event an update is recorded as: named after the state it reaches. */
+function eventTypeOf(current: LedgerEntry, patch: LedgerPatch): HistoryEventType {
+  const status = patch.status;
+  if (status === undefined || status === current.status) return 'updated';
+  if (patch.endedBy?.reason === 'recovery') return 'recovered';
+  const byStatus: Partial<Record<LedgerStatus, HistoryEventType>> = {
+    pending: 'minted',
+    accepted: 'signed_in',
+    ended: 'ended',
+    revoked: 'revoked',
+    expired: 'expired',
+    failed: 'failed',
+    unknown: 'unknown',
+  };
+  return byStatus[status] ?? 'updated';
 }
 
-function sameText(value: string, lowered: string): boolean {
-  return value === lowered || value.toLowerCase() === lowered;
+function applyPatch(entry: LedgerEntry, patch: LedgerPatch): LedgerEntry {
+  const next: Record<string, unknown> = { ...entry };
+  for (const [key, value] of Object.entries(patch)) if (value !== undefined) next[key] = value;
+  return next as unknown as LedgerEntry;
+}
+
+/** Replays one event onto the derived state (verify). */
+function deriveInto(derived: Map<string, LedgerEntry>, row: EventRow, broken: (problem: string) => void): void {
+  if (row.entry_id === null) return;
+  let data: Record<string, unknown>;
+  try {
+    data = JSON.parse(row.data) as Record<string, unknown>;
+  } catch {
+    broken(`Event ${row.seq} is not readable.`);
+    return;
+  }
+  if (row.type === 'started' || row.type === 'imported') {
+    derived.set(row.entry_id, data as unknown as LedgerEntry);
+    return;
+  }
+  const current = derived.get(row.entry_id);
+  if (!current) {
+    broken(`Event ${row.seq} changes impersonation ${row.entry_id}, which no earlier event started.`);
+    return;
+  }
+  derived.set(row.entry_id, applyPatch(current, data as LedgerPatch));
+}
+
+/** Entries are stored as JSON.stringify of the same construction the replay does, so equal text. */
+function sameEntry(expected: LedgerEntry, json: string | null): boolean {
+  return json !== null && JSON.stringify(expected) === json;
+}
+
+function whereOf(filter: LedgerFilter): { where: string; params: (string | number)[] } {
+  const clauses: string[] = [];
+  const params: (string | number)[] = [];
+  if (filter.userId !== undefined) {
+    clauses.push('e.subject_id = ?');
+    params.push(filter.userId);
+  }
+  if (filter.profileId !== undefined) {
+    clauses.push('e.profile_id = ?');
+    params.push(filter.profileId);
+  }
+  // An empty status list means "any status", like an absent one.
+  if (filter.status && filter.status.length > 0) {
+    clauses.push(`e.status IN (${filter.status.map(() => '?').join(', ')})`);
+    params.push(...filter.status);
+  }
+  // The operator matches their Clerk user id or their OS user, whole and case-insensitively: the same
+  // rule for the screen and for exports, since both come through here.
+  const operator = filter.operator?.trim().toLowerCase();
+  if (operator) {
+    clauses.push('(e.operator_id = ? OR e.os_user = ?)');
+    params.push(operator, operator);
+  }
+  if (filter.from !== undefined) {
+    clauses.push('e.created_at >= ?');
+    params.push(filter.from);
+  }
+  if (filter.to !== undefined) {
+    clauses.push('e.created_at <= ?');
+    params.push(filter.to);
+  }
+  return { where: clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '', params };
+}
+
+function toEvent(row: EventRow): HistoryEvent {
+  return {
+    seq: row.seq,
+    id: row.id,
+    entryId: row.entry_id,
+    type: row.type as HistoryEventType,
+    at: row.at,
+    data: JSON.parse(row.data) as Record<string, unknown>,
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}
+
+function toEntry(json: string): LedgerEntry {
+  return freezeEntry(JSON.parse(json) as LedgerEntry);
+}
+
+function safely(fn: () => void): void {
+  try {
+    fn();
+  } catch {
+    // see #emit
+  }
 }
 
 /** Entries are shared with callers without copying, so they are frozen. */
@@ -404,3 +568,4 @@ function parseOrThrow<T>(
     issues,
   });
 }
+

@@ -46,6 +46,8 @@ export function checkStart(request: StartRequest, profile: Profile, user: ClerkU
   if (request.profileId !== profile.id || request.userId !== user.id) {
     throw new AppError({ kind: 'internal', message: 'The request does not match the instance or the user it was checked against.' });
   }
+  // The organisation's policy decides first: invalid, instance or operator not allowed.
+  if (profile.org?.refusal) throw refuse(profile.org.refusal);
   const actor = profile.operator;
   if (!actor) {
     throw refuse(`No operator is set for “${profile.name}”: choose the Clerk user you act as on this instance before impersonating.`);

@@ -4,6 +4,7 @@ import { useMemo, useState } from 'react';
 import type { AppState, LedgerEntry, LedgerStatus } from '../../../shared/domain.ts';
 import { ConfirmDialog } from '../components/ConfirmDialog.tsx';
 import { ErrorMessage } from '../components/ErrorMessage.tsx';
+import { VerifyHistory } from '../components/VerifyHistory.tsx';
 import { Field } from '../components/Field.tsx';
 import { EmptyState, SkeletonRows, Spinner } from '../components/States.tsx';
 import { LedgerStatusBadge } from '../components/StatusBadge.tsx';
@@ -87,6 +88,7 @@ export function HistoryScreen({ state }: { state: AppState }) {
           <button type="button" className="button" onClick={() => void exporter.run('json')} disabled={exporter.busy}>
             Export JSON
           </button>
+          <VerifyHistory />
         </div>
       </header>
 

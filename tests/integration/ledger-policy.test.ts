@@ -1,0 +1,97 @@
+// The IT-managed policy through the services and the console's calls: an invalid policy blocks
+// impersonation, a valid one tightens and locks settings, local changes may only be stricter, and
+// every policy change (IT's between starts, the agent's in the console) is in the history.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { OrgPolicy, OrgPolicyState } from '../../src/main/policy/org-policy.ts';
+import { SANDBOX_FIXTURES, startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
+import type { AppState, HistoryEvent, Profile } from '../../src/shared/domain.ts';
+import { InertWindowHost, OS_USER, startRig, type Rig } from '../fault/rig.ts';
+
+let sandbox: Sandbox;
+let dataDir: string;
+let rig: Rig | null = null;
+beforeAll(async () => {
+  sandbox = await startSandbox({ users: 20 });
+});
+afterAll(() => sandbox?.close());
+beforeEach(() => {
+  dataDir = mkdtempSync(join(tmpdir(), 'understudy-policy-'));
+});
+afterEach(async () => {
+  await rig?.close();
+  rig = null;
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function start(orgPolicy: OrgPolicyState) {
+  await rig?.close();
+  rig = await startRig({ sandbox, windowHost: new InertWindowHost(), dataDir, orgPolicy });
+  return rig;
+}
+const set = (policy: OrgPolicy): OrgPolicyState => ({ state: 'set', source: '/etc/understudy/policy.json', policy });
+const startRequest = (over: Record<string, unknown> = {}) => ({
+  profileId: 'sandbox', userId: SANDBOX_FIXTURES.plain[0], reason: 'SUP-7', tokenTtlSeconds: 300, sessionMaxSeconds: 900, readOnly: false, ...over,
+});
+const policyEvents = (r: Rig) => r.services.ledger.eventsAfter(0).filter((e: HistoryEvent) => e.type === 'policy_changed');
+const sandboxProfile = async (r: Rig) => (await r.ok<AppState>('app:getState', {})).profiles.find((p) => p.id === 'sandbox')!;
+
+describe('IT-managed policy', () => {
+  it('an invalid policy blocks impersonation with a clear message, and is recorded', async () => {
+    const r = await start({ state: 'invalid', source: '/etc/understudy/policy.json', problem: 'maxSessionSeconds: Too small' });
+    const state = await r.ok<AppState>('app:getState', {});
+    expect(state.notices).toContain(
+      "Impersonation is blocked: your organisation's policy (/etc/understudy/policy.json) is invalid — maxSessionSeconds: Too small. Ask IT to fix it.",
+    );
+    expect(await r.call('impersonation:start', startRequest())).toEqual({
+      ok: false,
+      error: {
+        kind: 'policy',
+        message: "Impersonation is blocked: your organisation's policy (/etc/understudy/policy.json) is invalid — maxSessionSeconds: Too small. Ask IT to fix it; Understudy does not fall back to local settings.",
+      },
+    });
+    expect(sandbox.state.actorTokens()).toHaveLength(0);
+    expect(policyEvents(r).map((e) => e.data)).toEqual([
+      { source: 'organisation', from: '/etc/understudy/policy.json', observedBy: OS_USER, before: null, after: { invalid: 'maxSessionSeconds: Too small' } },
+    ]);
+  });
+
+  it('tightens and locks what it sets; local changes may only be stricter and are recorded with before and after', async () => {
+    const tokensBefore = sandbox.state.actorTokens().length;
+    const r = await start(set({ maxTokenTtlSeconds: 300, requireReason: true }));
+    const profile = await sandboxProfile(r);
+    expect(profile.policy).toMatchObject({ maxTokenTtlSeconds: 300, requireReason: true });
+    expect(profile.org).toEqual({ source: '/etc/understudy/policy.json', locked: ['requireReason', 'maxTokenTtlSeconds'], refusal: null });
+
+    expect(await r.call('impersonation:start', startRequest({ tokenTtlSeconds: 600 }))).toMatchObject({ ok: false, error: { kind: 'policy', message: expect.stringContaining('at most 5 minutes') } });
+    expect(await r.call('impersonation:start', startRequest({ reason: '' }))).toMatchObject({ ok: false, error: { kind: 'policy', message: expect.stringContaining('reason') } });
+    expect(sandbox.state.actorTokens().length).toBe(tokensBefore);
+
+    const looser = { ...profile.policy, maxTokenTtlSeconds: 900 };
+    expect(await r.call('profiles:setPolicy', { profileId: 'sandbox', policy: looser })).toEqual({
+      ok: false, error: { kind: 'policy', message: 'Set by your organisation: sign-in links last at most 300 s.' },
+    });
+    const stricter = { ...profile.policy, maxTokenTtlSeconds: 120 };
+    const changed = await r.ok<Profile>('profiles:setPolicy', { profileId: 'sandbox', policy: stricter });
+    expect(changed.policy.maxTokenTtlSeconds).toBe(120);
+    const local = policyEvents(r).filter((e) => e.data.source === 'local');
+    expect(local).toHaveLength(1);
+    expect(local[0]!.data).toMatchObject({ profileId: 'sandbox', by: OS_USER, before: { maxTokenTtlSeconds: 300 }, after: { maxTokenTtlSeconds: 120 } });
+  });
+
+  it('records what IT changed between two starts, once', async () => {
+    await start(set({ maxSessionSeconds: 900 }));
+    await start(set({ maxSessionSeconds: 900 })); // unchanged: nothing new
+    const r = await start(set({ maxSessionSeconds: 600, allowedInstances: ['sk_live_…zzzz'] }));
+    const org = policyEvents(r).filter((e) => e.data.source === 'organisation');
+    expect(org.map((e) => [e.data.before, e.data.after])).toEqual([
+      [null, { maxSessionSeconds: 900 }],
+      [{ maxSessionSeconds: 900 }, { maxSessionSeconds: 600, allowedInstances: ['sk_live_…zzzz'] }],
+    ]);
+    // The instance is not on the allowed list: refused before anything is asked of Clerk.
+    expect(await r.call('impersonation:start', startRequest())).toMatchObject({ ok: false, error: { kind: 'policy', message: expect.stringMatching(/^Your organisation does not allow impersonation on “.+” \(sk_test_…\w{4}\)\.$/) } });
+    expect((await r.ok<{ intact: boolean }>('ledger:verify', {})).intact).toBe(true);
+  });
+});
