@@ -11,7 +11,7 @@ import { impersonations } from '../data/app-data.ts';
 import { useAction, useNow, useResource, useStore } from '../data/hooks.ts';
 import { navigate } from '../data/navigation.ts';
 import { SHORTCUT_HINTS } from '../data/shortcuts.ts';
-import { formatCountdown, formatDateTime, formatDuration, formatRelative, formatTime, isLivePhase, PHASE_LABELS, timeLeft } from '../data/time.ts';
+import { formatCountdown, formatDateTime, formatDuration, formatRelative, formatTime, isLivePhase, localizeInstants, PHASE_LABELS, timeLeft } from '../data/time.ts';
 
 export function ActiveScreen({ highlight, onEndAll }: { highlight: string | undefined; onEndAll(): void }) {
   const list = useStore(impersonations);
@@ -108,7 +108,6 @@ function ImpersonationItem({ view, highlighted }: { view: ImpersonationView; hig
       </div>
       <div className="live-item__phase">
         <span className={`phase phase--${view.phase}`}>{PHASE_LABELS[view.phase]}</span>
-        {view.error ? <p className="cell-note cell-note--error">{view.error}</p> : null}
       </div>
       <div className="live-item__clock">{live ? <Countdown view={view} /> : <FinishedTimes view={view} />}</div>
       <div className="live-item__actions">
@@ -129,6 +128,7 @@ function ImpersonationItem({ view, highlighted }: { view: ImpersonationView; hig
           </>
         ) : null}
       </div>
+      {view.error ? <p className="live-item__note cell-note cell-note--error">{localizeInstants(view.error, Date.now())}</p> : null}
       {focus.error ? <ErrorMessage error={focus.error} compact /> : null}
       {end.error ? <ErrorMessage error={end.error} compact /> : null}
     </li>
