@@ -52,7 +52,7 @@ describe.each(['light', 'dark'] as const)('layout of Active and History, %s them
   /** Times, countdowns and random ids change from run to run: grey boxes of the same size in the pictures. */
   const dynamic = () => {
     const page = harness.page;
-    return [page.locator('time'), page.locator('.countdown__value'), page.locator('.live-item__meta'), page.locator('td.nowrap'), page.locator('.mono'), page.locator('.finished-times')];
+    return [page.locator('time'), page.locator('.countdown__value'), page.locator('.live-item__meta'), page.locator('td.nowrap'), page.locator('td.cell-date'), page.locator('.mono'), page.locator('.finished-times')];
   };
 
   async function show(screen: 'Active' | 'History'): Promise<void> {

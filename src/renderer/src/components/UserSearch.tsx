@@ -184,11 +184,18 @@ export function UserSearch({
           >
             <Avatar name={displayName(user)} imageUrl={user.imageUrl} size={size === 'large' ? 'medium' : 'small'} />
             <span className="result__main">
-              <span className="result__name">{displayName(user)}</span>
-              <span className="result__email">{user.primaryEmail ?? user.username ?? 'No email address'}</span>
+              <span className="result__name" title={displayName(user)}>
+                {displayName(user)}
+              </span>
+              <span className="result__email" title={user.primaryEmail ?? user.username ?? undefined}>
+                {user.primaryEmail ?? user.username ?? 'No email address'}
+              </span>
             </span>
             <span className="result__meta">
-              <span className="result__id mono">{user.id}</span>
+              {/* Truncated in narrow columns: the full id in the tooltip (and in the option's name). */}
+              <span className="result__id mono" title={user.id}>
+                {user.id}
+              </span>
               <span className="result__signin" title={user.lastSignInAt ? formatDateTime(user.lastSignInAt) : undefined}>
                 {user.lastSignInAt ? `Signed in ${formatRelative(user.lastSignInAt, now)}` : 'Never signed in'}
               </span>

@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'react';
 import type { ImpersonationView } from '../../../shared/domain.ts';
 import { Badge } from '../components/Badges.tsx';
+import { CopyId } from '../components/CopyId.tsx';
 import { ErrorMessage } from '../components/ErrorMessage.tsx';
 import { EmptyState } from '../components/States.tsx';
 import { api, call } from '../data/api.ts';
@@ -104,6 +105,10 @@ function ImpersonationItem({ view, highlighted }: { view: ImpersonationView; hig
         </p>
         <p className="live-item__meta muted">
           {view.subject.email ?? view.subject.id} · {view.profileName} · started {formatDateTime(view.startedAt)}
+        </p>
+        <p className="live-item__ids">
+          <CopyId id={view.subject.id} kind="user id" truncate />
+          {view.sessionId ? <CopyId id={view.sessionId} kind="session id" truncate /> : null}
         </p>
       </div>
       <div className="live-item__phase">

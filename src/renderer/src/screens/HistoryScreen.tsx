@@ -3,6 +3,7 @@
 import { useMemo, useState } from 'react';
 import type { AppState, LedgerEntry, LedgerStatus } from '../../../shared/domain.ts';
 import { ConfirmDialog } from '../components/ConfirmDialog.tsx';
+import { CopyId } from '../components/CopyId.tsx';
 import { ErrorMessage } from '../components/ErrorMessage.tsx';
 import { Field } from '../components/Field.tsx';
 import { EmptyState, SkeletonRows, Spinner } from '../components/States.tsx';
@@ -264,7 +265,7 @@ function HistoryTable({
         <tbody>
           {rows.map((entry) => (
             <tr key={entry.id}>
-              <td className="nowrap cell-date" data-label="Date">
+              <td className="cell-date" data-label="Date">
                 {formatDateTime(entry.createdAt)}
               </td>
               <td className="cell-customer" data-label="Customer">
@@ -298,6 +299,11 @@ function HistoryTable({
                 {entry.error ? (
                   <span className="cell-sub cell-note--error cell-clamp" title={localizeInstants(entry.error, Date.now())}>
                     {localizeInstants(entry.error, Date.now())}
+                  </span>
+                ) : null}
+                {entry.actorTokenId ? (
+                  <span className="cell-sub">
+                    <CopyId id={entry.actorTokenId} kind="token id" buttonOnly />
                   </span>
                 ) : null}
                 {entry.endedBy ? <span className="cell-sub muted">by {entry.endedBy.by} ({entry.endedBy.reason.replaceAll('-', ' ')})</span> : null}
