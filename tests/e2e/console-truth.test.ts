@@ -66,6 +66,19 @@ describe('truthful details in the console', () => {
     expect(header.split(reason).length - 1).toBe(1);
   });
 
+  it('requires a reason on a development instance by default, and says so on the field', async () => {
+    await ui.press('Escape');
+    await ui.openUser('alan', /^Alan Turing/);
+    await ui.impersonateButton.click();
+    const reason = ui.impersonateDialog.getByLabel('Reason or ticket (required)');
+    await reason.waitFor();
+    const before = harness.ipcLog.length;
+    await reason.press('Enter');
+    await ui.impersonateDialog.getByText('this instance requires one').waitFor();
+    expect(harness.ipcLog.slice(before).filter((record) => record.channel === 'impersonation:start')).toEqual([]);
+    await ui.press('Escape');
+  });
+
   it('counts a 30-minute cap down from 30:00 in the banner’s format, and shows when a finished one ended and how long it ran', async () => {
     await ui.press('Escape');
     await ui.openUser('ada', /^Ada Lovelace/);

@@ -92,7 +92,7 @@ export function ImpersonateDialog({ profile, user, onClose }: { profile: Profile
           </p>
         ) : null}
         <Field
-          label={policy.requireReason ? 'Reason or ticket (required)' : 'Reason or ticket'}
+          label={policy.requireReason ? 'Reason or ticket (required)' : 'Reason or ticket (optional)'}
           hint="Kept in the local history. Only a short ticket reference goes to Clerk."
           error={errorOf('reason')}
         >
