@@ -101,6 +101,29 @@ describe('truthful details in the console', () => {
     expect(await item.locator('.live-item__clock').innerText()).not.toBe('—');
   });
 
+  it('drops "the window is opening" once signed in, and says "Ended" when the window is closed as when End is pressed', async () => {
+    const { page } = harness;
+    await ui.press('Control+1');
+    await ui.openUser('alan', /^Alan Turing/);
+    await ui.startImpersonation('SUP-10 notices');
+    const opening = page.getByText('Impersonating Alan Turing: the window is opening.').first();
+    const item = ui.liveItem('Alan Turing');
+    await eventually(async () => expect(await item.getAttribute('class')).toMatch(/live-item--signed-in/), 20_000);
+    await eventually(async () => expect(await opening.count()).toBe(0));
+
+    // The customer's window closed from outside the console (as the banner's End or the window's own close button would).
+    const customer = page
+      .context()
+      .browser()!
+      .contexts()
+      .flatMap((context) => context.pages())
+      .find((candidate) => candidate !== page && candidate.url().startsWith(harness.sandbox.appUrl));
+    expect(customer).toBeDefined();
+    await customer!.close();
+    await eventually(async () => expect(await item.getAttribute('class')).toMatch(/live-item--ended/), 20_000);
+    await page.getByText('Ended the impersonation of Alan Turing: Clerk confirmed it.').first().waitFor();
+  });
+
   it('keeps a malformed key in the field to correct it', async () => {
     await ui.press('Control+4');
     await ui.heading('Settings').waitFor();

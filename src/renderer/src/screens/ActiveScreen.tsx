@@ -7,7 +7,6 @@ import { CopyId } from '../components/CopyId.tsx';
 import { ErrorMessage } from '../components/ErrorMessage.tsx';
 import { EmptyState } from '../components/States.tsx';
 import { api, call } from '../data/api.ts';
-import { announce } from '../data/announcer.ts';
 import { impersonations } from '../data/app-data.ts';
 import { useAction, useNow, useResource, useStore } from '../data/hooks.ts';
 import { navigate } from '../data/navigation.ts';
@@ -87,10 +86,8 @@ function ImpersonationList({ views, highlight, label }: { views: ImpersonationVi
 function ImpersonationItem({ view, highlighted }: { view: ImpersonationView; highlighted: boolean }) {
   const live = isLivePhase(view.phase);
   const focus = useAction(() => call(api().impersonation.focus({ id: view.id })));
-  const end = useAction(async () => {
-    await call(api().impersonation.end({ id: view.id }));
-    announce(`Ended the impersonation of ${view.subject.name}.`, 'success');
-  });
+  // What it led to is said from main's answer, as for an end from the banner (impersonation-notices).
+  const end = useAction(() => call(api().impersonation.end({ id: view.id })));
   const [headingId] = useState(() => `imp-${view.id}`);
 
   return (
