@@ -124,6 +124,20 @@ describe('truthful details in the console', () => {
     await page.getByText('Ended the impersonation of Alan Turing: Clerk confirmed it.').first().waitFor();
   });
 
+  it('shows until when the link of a token Clerk never confirmed could be used', async () => {
+    const { page } = harness;
+    await ui.press('Control+1');
+    await ui.openUser('katherine', /^Katherine Johnson/);
+    harness.sandbox.faults.inject({ route: 'POST /actor_tokens', kind: 'drop', times: 1 });
+    await ui.startImpersonation('SUP-11 lost answer');
+    await ui.impersonateDialog.locator('[data-error-kind="ambiguous"]').waitFor({ timeout: 20_000 });
+    await ui.press('Escape');
+    await ui.press('Control+3');
+    const until = page.getByTestId('unknown-until').first();
+    await until.waitFor();
+    expect(await until.innerText()).toMatch(/^Its link could be used until \d{1,2}:\d{2}.*\(in \d+ minutes?\)$/);
+  });
+
   it('keeps a malformed key in the field to correct it', async () => {
     await ui.press('Control+4');
     await ui.heading('Settings').waitFor();

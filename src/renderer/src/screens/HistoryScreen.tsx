@@ -301,6 +301,13 @@ function HistoryTable({
                     {localizeInstants(entry.error, Date.now())}
                   </span>
                 ) : null}
+                {entry.status === 'unknown' ? (
+                  <span className="cell-sub muted" data-testid="unknown-until">
+                    Its link could be used until{' '}
+                    {localizeInstants(new Date(entry.tokenExpiresAt).toISOString(), Date.now())}
+                    {entry.tokenExpiresAt > Date.now() ? '' : '; it has expired'}
+                  </span>
+                ) : null}
                 {entry.actorTokenId ? (
                   <span className="cell-sub">
                     <CopyId id={entry.actorTokenId} kind="token id" buttonOnly />
