@@ -1,10 +1,15 @@
 // Pictures of every main screen, light and dark, as test artifacts in test-results/screenshots/
 // ({screen}-{theme}.png), taken along a real journey so each shows real data. Each picture is
 // taken only once its screen shows what it is about, so a broken screen fails here, not in review.
-import { readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConsolePage, eventually } from '../support/console-page.ts';
 import { startHarness, type Harness } from '../support/harness.ts';
+
+/** The README's pictures: copies of this suite's screenshots, refreshed with UPDATE_DOCS_SCREENSHOTS=1. */
+const DOCS_DIR = resolve('docs/screenshots');
+const README_PICTURES = /docs\/screenshots\/([\w-]+\.png)/g;
 
 /** Width and height from a PNG's IHDR chunk. */
 function pngSize(path: string): { width: number; height: number } {
@@ -83,5 +88,19 @@ describe.each(['light', 'dark'] as const)('screenshots, %s theme', (theme) => {
     await shoot('user-protected');
 
     for (const path of taken) expect(pngSize(path)).toEqual({ width: 1280, height: 820 });
+
+    // The README shows these screens: each picture it names exists and is one this suite takes.
+    const named = [...readFileSync('README.md', 'utf8').matchAll(README_PICTURES)].map((match) => match[1]!).filter((name) => name.endsWith(`-${theme}.png`));
+    expect(named.length).toBeGreaterThanOrEqual(3);
+    for (const name of named) {
+      const fresh = taken.find((path) => basename(path) === name);
+      expect(fresh, `README shows ${name}, which this suite does not take`).toBeDefined();
+      if (process.env['UPDATE_DOCS_SCREENSHOTS'] === '1') {
+        mkdirSync(DOCS_DIR, { recursive: true });
+        copyFileSync(fresh!, join(DOCS_DIR, name));
+      }
+      expect(existsSync(join(DOCS_DIR, name)), `docs/screenshots/${name} is missing: run with UPDATE_DOCS_SCREENSHOTS=1`).toBe(true);
+      expect(pngSize(join(DOCS_DIR, name))).toEqual(pngSize(fresh!));
+    }
   });
 });

@@ -66,6 +66,19 @@ describe('truthful details in the console', () => {
     expect(header.split(reason).length - 1).toBe(1);
   });
 
+  it('requires a reason on a development instance by default, and says so on the field', async () => {
+    await ui.press('Escape');
+    await ui.openUser('alan', /^Alan Turing/);
+    await ui.impersonateButton.click();
+    const reason = ui.impersonateDialog.getByLabel('Reason or ticket (required)');
+    await reason.waitFor();
+    const before = harness.ipcLog.length;
+    await reason.press('Enter');
+    await ui.impersonateDialog.getByText('this instance requires one').waitFor();
+    expect(harness.ipcLog.slice(before).filter((record) => record.channel === 'impersonation:start')).toEqual([]);
+    await ui.press('Escape');
+  });
+
   it('counts a 30-minute cap down from 30:00 in the banner’s format, and shows when a finished one ended and how long it ran', async () => {
     await ui.press('Escape');
     await ui.openUser('ada', /^Ada Lovelace/);
@@ -86,6 +99,43 @@ describe('truthful details in the console', () => {
     await eventually(async () => expect(await finished.innerText()).toMatch(/Ended \d{1,2}:\d{2}/));
     expect(await finished.innerText()).toMatch(/Signed in for \d+ s/);
     expect(await item.locator('.live-item__clock').innerText()).not.toBe('—');
+  });
+
+  it('drops "the window is opening" once signed in, and says "Ended" when the window is closed as when End is pressed', async () => {
+    const { page } = harness;
+    await ui.press('Control+1');
+    await ui.openUser('alan', /^Alan Turing/);
+    await ui.startImpersonation('SUP-10 notices');
+    const opening = page.getByText('Impersonating Alan Turing: the window is opening.').first();
+    const item = ui.liveItem('Alan Turing');
+    await eventually(async () => expect(await item.getAttribute('class')).toMatch(/live-item--signed-in/), 20_000);
+    await eventually(async () => expect(await opening.count()).toBe(0));
+
+    // The customer's window closed from outside the console (as the banner's End or the window's own close button would).
+    const customer = page
+      .context()
+      .browser()!
+      .contexts()
+      .flatMap((context) => context.pages())
+      .find((candidate) => candidate !== page && candidate.url().startsWith(harness.sandbox.appUrl));
+    expect(customer).toBeDefined();
+    await customer!.close();
+    await eventually(async () => expect(await item.getAttribute('class')).toMatch(/live-item--ended/), 20_000);
+    await page.getByText('Ended the impersonation of Alan Turing: Clerk confirmed it.').first().waitFor();
+  });
+
+  it('shows until when the link of a token Clerk never confirmed could be used', async () => {
+    const { page } = harness;
+    await ui.press('Control+1');
+    await ui.openUser('katherine', /^Katherine Johnson/);
+    harness.sandbox.faults.inject({ route: 'POST /actor_tokens', kind: 'drop', times: 1 });
+    await ui.startImpersonation('SUP-11 lost answer');
+    await ui.impersonateDialog.locator('[data-error-kind="ambiguous"]').waitFor({ timeout: 20_000 });
+    await ui.press('Escape');
+    await ui.press('Control+3');
+    const until = page.getByTestId('unknown-until').first();
+    await until.waitFor();
+    expect(await until.innerText()).toMatch(/^Its link could be used until \d{1,2}:\d{2}.*\(in \d+ minutes?\)$/);
   });
 
   it('keeps a malformed key in the field to correct it', async () => {

@@ -184,7 +184,7 @@ describe('secret leak scan', () => {
     expect(await call('users.search', { profileId: 'sandbox', query: 'x', limit: 5, offset: 0 })).toMatchObject({ ok: false, error: { kind: 'network' } });
     sandbox.faults.clear();
     sandbox.faults.inject({ route: 'POST /actor_tokens', kind: 'status', status: 429, retryAfterSeconds: 2, times: 1 });
-    expect(await call('impersonation.start', { profileId: 'sandbox', userId: ALAN, reason: '', tokenTtlSeconds: 600, sessionMaxSeconds: 900, readOnly: false })).toMatchObject({
+    expect(await call('impersonation.start', { profileId: 'sandbox', userId: ALAN, reason: 'SUP-1', tokenTtlSeconds: 600, sessionMaxSeconds: 900, readOnly: false })).toMatchObject({
       ok: false, error: { kind: 'rate-limited' },
     });
     expect(value(await call<ImpersonationView>('impersonation.end', { id: view.id })).phase).toBe('ended');

@@ -94,7 +94,7 @@ describe('minting while Clerk fails', () => {
   it('a connection dropped before Clerk got it is ambiguous too, and nothing was minted', async () => {
     const rig = await world();
     sandbox.faults.inject({ route: 'POST /actor_tokens', kind: 'drop', times: 1 });
-    expect(await rig.error('impersonation:start', { profileId: 'sandbox', userId: ADA, reason: '', tokenTtlSeconds: 600, sessionMaxSeconds: 900, readOnly: false })).toMatchObject({ kind: 'ambiguous' });
+    expect(await rig.error('impersonation:start', { profileId: 'sandbox', userId: ADA, reason: 'SUP-9', tokenTtlSeconds: 600, sessionMaxSeconds: 900, readOnly: false })).toMatchObject({ kind: 'ambiguous' });
     expect(sandbox.state.actorTokens()).toEqual([]);
     expect(await history(rig)).toEqual([expect.objectContaining({ status: 'unknown' })]);
   });
@@ -103,7 +103,7 @@ describe('minting while Clerk fails', () => {
     const rig = await world();
     const from = sandbox.requests.length;
     sandbox.faults.inject({ route: 'POST /actor_tokens', kind: 'status', status: 429, retryAfterSeconds: 3, times: 1 });
-    expect(await rig.error('impersonation:start', { profileId: 'sandbox', userId: ADA, reason: '', tokenTtlSeconds: 600, sessionMaxSeconds: 900, readOnly: false })).toEqual({
+    expect(await rig.error('impersonation:start', { profileId: 'sandbox', userId: ADA, reason: 'SUP-9', tokenTtlSeconds: 600, sessionMaxSeconds: 900, readOnly: false })).toEqual({
       kind: 'rate-limited', message: 'Clerk is limiting requests for this instance. Try again in 3 s.', retryAfterSeconds: 3,
     });
     expect(requestsTo('POST /actor_tokens', from)).toBe(1);
@@ -270,7 +270,7 @@ describe('a crash between mint and window', () => {
   it('a window that cannot open while Clerk is down: the link stays pending and is revoked at the next start', async () => {
     const rig = await world(new BrokenWindowHost('throw'));
     sandbox.faults.inject({ route: 'POST /actor_tokens/{actor_token_id}/revoke', kind: 'status', status: 502 });
-    expect(await rig.error('impersonation:start', { profileId: 'sandbox', userId: ALAN, reason: '', tokenTtlSeconds: 600, sessionMaxSeconds: 900, readOnly: false })).toEqual({
+    expect(await rig.error('impersonation:start', { profileId: 'sandbox', userId: ALAN, reason: 'SUP-9', tokenTtlSeconds: 600, sessionMaxSeconds: 900, readOnly: false })).toEqual({
       kind: 'internal',
       message: 'The impersonation window could not be opened. Revoking the sign-in link at Clerk failed too; Understudy retries at the next start.',
     });

@@ -57,9 +57,9 @@ function refusal(fn: () => unknown): AppError {
 }
 
 describe('defaultPolicy', () => {
-  it('is permissive on development and strict on production instances', () => {
+  it('requires a reason everywhere, and is stricter on production instances', () => {
     expect(defaultPolicy(false)).toEqual({
-      requireReason: false,
+      requireReason: true,
       maxTokenTtlSeconds: 3600,
       maxSessionSeconds: 1800,
       protectedRoles: ['admin'],
@@ -141,8 +141,8 @@ describe('checkStart', () => {
   });
 
   it('requires a reason only where the policy says so', () => {
-    expect(checkStart(request({ reason: '' }), profile(), user()).tokenTtlSeconds).toBe(300);
-    const error = refusal(() => checkStart(request({ reason: '   ' }), profile({}, { requireReason: true }), user()));
+    expect(checkStart(request({ reason: '' }), profile({}, { requireReason: false }), user()).tokenTtlSeconds).toBe(300);
+    const error = refusal(() => checkStart(request({ reason: '   ' }), profile(), user()));
     expect(error.kind).toBe('policy');
     expect(error.message).toBe('A reason or ticket reference is required on this instance.');
   });

@@ -108,6 +108,21 @@ describe('error wording', () => {
     expect(formatWait(150)).toBe('3 minutes');
   });
 
+  it('says a rate limit’s wait once: main’s message repeating it is not shown', () => {
+    const text = describeError({ kind: 'rate-limited', message: 'Clerk is limiting requests for this instance. Try again in 20 s.', retryAfterSeconds: 20 });
+    expect(text.detail).toBeNull();
+    expect(`${text.title} ${text.next}`.match(/20/g)).toHaveLength(1);
+  });
+
+  it('titles a Clerk 5xx as Clerk’s server problem and an unreachable Clerk as the connection', () => {
+    const server = describeError({ kind: 'network', message: 'Clerk had a server problem (status 503) while trying to search users. Try again in a moment.' });
+    expect(server.title).toBe('Clerk had a server problem');
+    expect(server.next).not.toMatch(/VPN|internet/);
+    const unreachable = describeError({ kind: 'network', message: 'Clerk is unreachable (the connection failed or was dropped) while trying to search users.' });
+    expect(unreachable.title).toBe('Could not reach Clerk');
+    expect(unreachable.next).toMatch(/VPN/);
+  });
+
   it('explains an ambiguous mint as recorded unknown', () => {
     const text = describeError({ kind: 'ambiguous', message: 'Clerk did not answer in time.' });
     expect(text.title).toBe('The token may exist');

@@ -83,3 +83,11 @@ describe('global shortcuts', () => {
     expect(shortcutOf(key('/', { shiftKey: true }), false)).toBeNull();
   });
 });
+
+describe('listReducer clear', () => {
+  it('leaves nothing active until the user moves, then starts at the first row', () => {
+    const cleared = listReducer({ active: 0, count: 5 }, { type: 'clear' });
+    expect(cleared).toEqual({ active: -1, count: 5 });
+    expect(listReducer(cleared, { type: 'key', key: 'ArrowDown' }).active).toBe(0);
+  });
+});

@@ -1,7 +1,7 @@
 // Time as the console shows it: countdowns, relative times, durations, which clock applies.
 import { describe, expect, it } from 'vitest';
 import { formatTimeLeft as formatBannerTimeLeft } from '../../src/main/impersonation/banner-text.ts';
-import { formatCountdown, formatDuration, formatRelative, isLivePhase, timeLeft } from '../../src/renderer/src/data/time.ts';
+import { formatCountdown, formatDuration, formatRelative, isLivePhase, localizeInstants, timeLeft } from '../../src/renderer/src/data/time.ts';
 
 const NOW = Date.UTC(2025, 2, 10, 12, 0, 0);
 
@@ -74,5 +74,18 @@ describe('formatDuration', () => {
     expect(formatDuration(3600)).toBe('1 h');
     expect(formatDuration(45)).toBe('45 s');
     expect(formatDuration(0)).toBe('0 s');
+  });
+});
+
+describe('localizeInstants', () => {
+  it('replaces a UTC ISO instant in main’s words with local time and a relative time', () => {
+    const text = 'Clerk ends it by itself at 2025-03-10T12:30:00.000Z.';
+    const local = new Intl.DateTimeFormat('en-US', { timeStyle: 'short' }).format(Date.UTC(2025, 2, 10, 12, 30));
+    expect(localizeInstants(text, NOW, 'en-US')).toBe(`Clerk ends it by itself at ${local} (in 30 minutes).`);
+    expect(localizeInstants(text, NOW, 'en-US')).not.toMatch(/Z\b|T12/);
+  });
+
+  it('leaves text without an instant alone', () => {
+    expect(localizeInstants('Clerk is unreachable (status 503).', NOW)).toBe('Clerk is unreachable (status 503).');
   });
 });

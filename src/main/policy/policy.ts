@@ -16,7 +16,8 @@ export interface StartDecision {
 
 export function defaultPolicy(production: boolean): Policy {
   return {
-    requireReason: production,
+    // Every instance: a reason is what makes an impersonation auditable later (issue 12, item 4).
+    requireReason: true,
     maxTokenTtlSeconds: production ? 600 : 3600,
     maxSessionSeconds: 1800,
     protectedRoles: ['admin'],

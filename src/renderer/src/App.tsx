@@ -12,6 +12,7 @@ import { TopBar } from './components/TopBar.tsx';
 import { api, call, hasApi } from './data/api.ts';
 import { announce } from './data/announcer.ts';
 import { activeProfile, appData, impersonations, loadAppState, startSync } from './data/app-data.ts';
+import { watchImpersonations } from './data/impersonation-notices.ts';
 import { useAction, useStore } from './data/hooks.ts';
 import { navigate, requestSearchFocus, route } from './data/navigation.ts';
 import { shortcutOf } from './data/shortcuts.ts';
@@ -54,11 +55,12 @@ function Console() {
   const mainRef = useRef<HTMLElement>(null);
 
   useEffect(() => startSync(), []);
+  useEffect(() => watchImpersonations(), []);
 
   const endAll = useAction(async () => {
-    const ended = await call(api().impersonation.endAll({}));
+    await call(api().impersonation.endAll({}));
     setEndAllOpen(false);
-    announce(ended.length === 1 ? 'Ended 1 impersonation.' : `Ended ${ended.length} impersonations.`, 'success');
+    // Each one's outcome (ended, or failed with why) is said as main reports it: impersonation-notices.
     impersonations.set(await call(api().impersonation.list({})));
   });
 

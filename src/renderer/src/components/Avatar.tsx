@@ -11,11 +11,17 @@ export function initialsOf(name: string): string {
 
 const servedByMain = (url: string | null): url is string => !!url && (url.startsWith('/avatars/') || url.startsWith('data:image/'));
 
-export function Avatar({ name, imageUrl, size = 'medium' }: { name: string; imageUrl: string | null; size?: 'small' | 'medium' | 'large' }) {
+/** `decorative`: the name is right beside it (a list row), so assistive technology skips the picture. */
+export function Avatar({ name, imageUrl, size = 'medium', decorative = false }: { name: string; imageUrl: string | null; size?: 'small' | 'medium' | 'large'; decorative?: boolean }) {
   const [failed, setFailed] = useState<string | null>(null);
   const label = `Avatar of ${name || 'unnamed user'}`;
   if (servedByMain(imageUrl) && failed !== imageUrl) {
-    return <img className={`avatar avatar--${size}`} src={imageUrl} alt={label} width={40} height={40} onError={() => setFailed(imageUrl)} />;
+    return <img className={`avatar avatar--${size}`} src={imageUrl} alt={decorative ? '' : label} width={40} height={40} onError={() => setFailed(imageUrl)} />;
+  }
+  if (decorative) {
+    // Initials drawn by CSS, not text: the row's name is its text, and the visible words stay the
+    // ones its accessible name starts with (WCAG 2.5.3).
+    return <span className={`avatar avatar--${size} avatar--initials avatar--drawn`} aria-hidden="true" data-initials={initialsOf(name)} />;
   }
   return (
     <span className={`avatar avatar--${size} avatar--initials`} role="img" aria-label={label}>

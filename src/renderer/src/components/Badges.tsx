@@ -17,8 +17,11 @@ export function UserBadges({ user, showReason = false }: { user: Pick<UserSummar
   const protection = user.protection;
   return (
     <span className="badges">
+      {/* Spaces between badges, so "Banned Protected" stays two words in the text around them. */}
       {user.banned ? <Badge tone="danger">Banned</Badge> : null}
+      {user.banned && (user.locked || protection.protected) ? ' ' : null}
       {user.locked ? <Badge tone="warning">Locked</Badge> : null}
+      {user.locked && protection.protected ? ' ' : null}
       {protection.protected ? (
         <Badge tone="info" title={protection.reason}>
           Protected{showReason ? `: ${protection.reason}` : null}

@@ -47,7 +47,7 @@ export function OperatorPicker({ profile, onDone, autoFocus = true }: { profile:
     return (
       <div className="operator-picker operator-picker--confirm" data-testid="operator-confirm">
         <div className="operator-confirm">
-          <Avatar name={name} imageUrl={candidate.imageUrl} size="medium" />
+          <Avatar name={name} imageUrl={candidate.imageUrl} size="medium" decorative />
           <p>
             Record <strong>{name}</strong>
             {candidate.primaryEmail && candidate.primaryEmail !== name ? <> ({candidate.primaryEmail})</> : null} as you in{' '}

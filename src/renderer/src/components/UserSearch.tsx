@@ -15,14 +15,24 @@ export function displayName(user: Pick<UserSummary, 'name' | 'username' | 'prima
   return user.name.trim() || user.username || user.primaryEmail || user.id;
 }
 
-function optionLabel(user: UserSummary): string {
-  const parts = [displayName(user)];
-  if (user.primaryEmail && user.primaryEmail !== parts[0]) parts.push(user.primaryEmail);
-  parts.push(user.id);
-  if (user.banned) parts.push('banned');
-  if (user.locked) parts.push('locked');
-  if (user.protection.protected) parts.push(`protected: ${user.protection.reason}`);
-  return parts.join(', ');
+function signInText(user: UserSummary, now: number): string {
+  return user.lastSignInAt ? `Signed in ${formatRelative(user.lastSignInAt, now)}` : 'Never signed in';
+}
+
+/**
+ * The option's name: what the row shows, in reading order and with the same words (so what is seen
+ * is what is heard, WCAG 2.5.3 "label in name"), then the badges with the protected reason.
+ */
+function optionLabel(user: UserSummary, now: number, size: 'large' | 'compact'): string {
+  const parts = [displayName(user), user.primaryEmail ?? user.username ?? 'No email address'];
+  // Compact rows (the operator picker) show neither the id nor the last sign-in.
+  if (size === 'large') parts.push(user.id, signInText(user, now));
+  const shown = parts.join(' ');
+  const badges: string[] = [];
+  if (user.banned) badges.push('Banned');
+  if (user.locked) badges.push('Locked');
+  if (user.protection.protected) badges.push(`Protected: ${user.protection.reason}`);
+  return [shown, ...badges].join(', ');
 }
 
 const LIST_KEYS = new Set(['ArrowDown', 'ArrowUp', 'PageDown', 'PageUp']);
@@ -173,7 +183,7 @@ export function UserSearch({
             role="option"
             aria-selected={!stale && index === nav.active}
             aria-disabled={stale || undefined}
-            aria-label={optionLabel(user)}
+            aria-label={optionLabel(user, now, size)}
             className="result"
             onMouseDown={(event) => event.preventDefault()}
             onMouseMove={() => index !== nav.active && dispatch({ type: 'set', index })}
@@ -182,30 +192,35 @@ export function UserSearch({
               (event.shiftKey && onChooseAlternate ? onChooseAlternate : onChoose)(user);
             }}
           >
-            <Avatar name={displayName(user)} imageUrl={user.imageUrl} size={size === 'large' ? 'medium' : 'small'} />
+            <Avatar name={displayName(user)} imageUrl={user.imageUrl} size={size === 'large' ? 'medium' : 'small'} decorative />
             <span className="result__main">
-              <span className="result__name">{displayName(user)}</span>
-              <span className="result__email">{user.primaryEmail ?? user.username ?? 'No email address'}</span>
-            </span>
-            <span className="result__meta">
-              <span className="result__id mono">{user.id}</span>
-              <span className="result__signin" title={user.lastSignInAt ? formatDateTime(user.lastSignInAt) : undefined}>
-                {user.lastSignInAt ? `Signed in ${formatRelative(user.lastSignInAt, now)}` : 'Never signed in'}
+              <span className="result__name" title={displayName(user)}>
+                {displayName(user)}
+              </span>{' '}
+              {/* Spaces between the parts: the row's text reads as words, as its name does. */}
+              <span className="result__email" title={user.primaryEmail ?? user.username ?? undefined}>
+                {user.primaryEmail ?? user.username ?? 'No email address'}
               </span>
             </span>
+            {' '}
+            <span className="result__meta">
+              {/* Truncated in narrow columns: the full id in the tooltip (and in the option's name). */}
+              {/* The no-break space keeps id and sign-in two words in the row's text (flex drops plain spaces). */}
+              <span className="result__id mono" title={user.id}>
+                {user.id}
+                {'\u00a0'}
+              </span>
+              <span className="result__signin" title={user.lastSignInAt ? formatDateTime(user.lastSignInAt) : undefined}>
+                {signInText(user, now)}
+              </span>
+            </span>
+            {' '}
             <span className="result__badges">
               <UserBadges user={user} />
             </span>
             {chooseHint ? (
-              <span className="result__hint" aria-hidden="true">
-                {chooseHint} <kbd>↵</kbd>
-                {alternateHint ? (
-                  <>
-                    {' '}
-                    · {alternateHint} <kbd>⇧↵</kbd>
-                  </>
-                ) : null}
-              </span>
+              // Drawn by CSS from the attribute: a key hint, not part of the row's words or its name.
+              <span className="result__hint" aria-hidden="true" data-hint={`${chooseHint} ↵${alternateHint ? ` · ${alternateHint} ⇧↵` : ''}`} />
             ) : null}
           </li>
         ))}
@@ -259,17 +274,16 @@ export function UserSearch({
           {page ? formatRange(page.offset, page.users.length, page.totalCount) : '\u00a0'}
         </p>
         <div className="pager__buttons">
-          <button type="button" className="button button--small" onClick={() => controller.previous()} disabled={!page || state.offset === 0} aria-label="Previous page">
-            ‹ Prev
+          <button type="button" className="button button--small" onClick={() => controller.previous()} disabled={!page || state.offset === 0}>
+            <span aria-hidden="true">‹</span> Previous page
           </button>
           <button
             type="button"
             className="button button--small"
             onClick={() => controller.next()}
             disabled={!page || state.offset + state.limit >= page.totalCount}
-            aria-label="Next page"
           >
-            Next ›
+            Next page <span aria-hidden="true">›</span>
           </button>
         </div>
       </div>}

@@ -10,10 +10,12 @@ export interface Announcement {
 export const announcements = createStore<Announcement[]>([]);
 let nextId = 1;
 
-export function announce(message: string, tone: Announcement['tone'] = 'info'): void {
+/** Shows and reads out a message for 8 seconds; returns its id, to dismiss it earlier. */
+export function announce(message: string, tone: Announcement['tone'] = 'info'): number {
   const id = nextId++;
   announcements.set((list) => [...list.slice(-2), { id, message, tone }]);
   setTimeout(() => dismissAnnouncement(id), 8000);
+  return id;
 }
 
 export function dismissAnnouncement(id: number): void {

@@ -81,3 +81,18 @@ export const PHASE_LABELS: Record<ImpersonationPhase, string> = {
 export function isLivePhase(phase: ImpersonationPhase): boolean {
   return phase === 'opening' || phase === 'waiting' || phase === 'signed-in' || phase === 'ending';
 }
+
+const ISO_INSTANT = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?Z\b/g;
+
+/**
+ * Main's messages name instants in UTC ISO form ("…ends it by itself at 2026-11-29T08:30:38.471Z."):
+ * shown to the agent in local time with a relative time instead ("at 08:30 (in 29 minutes)").
+ */
+export function localizeInstants(text: string, now: number, locale?: string): string {
+  return text.replace(ISO_INSTANT, (iso) => {
+    const at = Date.parse(iso);
+    if (Number.isNaN(at)) return iso;
+    const sameDay = new Date(at).toDateString() === new Date(now).toDateString();
+    return `${sameDay ? formatTime(at, locale) : formatDateTime(at, locale)} (${formatRelative(at, now, locale)})`;
+  });
+}

@@ -3,15 +3,15 @@
 import { useEffect, useState } from 'react';
 import type { ImpersonationView } from '../../../shared/domain.ts';
 import { Badge } from '../components/Badges.tsx';
+import { CopyId } from '../components/CopyId.tsx';
 import { ErrorMessage } from '../components/ErrorMessage.tsx';
 import { EmptyState } from '../components/States.tsx';
 import { api, call } from '../data/api.ts';
-import { announce } from '../data/announcer.ts';
 import { impersonations } from '../data/app-data.ts';
 import { useAction, useNow, useResource, useStore } from '../data/hooks.ts';
 import { navigate } from '../data/navigation.ts';
 import { SHORTCUT_HINTS } from '../data/shortcuts.ts';
-import { formatCountdown, formatDateTime, formatDuration, formatRelative, formatTime, isLivePhase, PHASE_LABELS, timeLeft } from '../data/time.ts';
+import { formatCountdown, formatDateTime, formatDuration, formatRelative, formatTime, isLivePhase, localizeInstants, PHASE_LABELS, timeLeft } from '../data/time.ts';
 
 export function ActiveScreen({ highlight, onEndAll }: { highlight: string | undefined; onEndAll(): void }) {
   const list = useStore(impersonations);
@@ -96,10 +96,8 @@ function ImpersonationList({ views, highlight, label }: { views: ImpersonationVi
 function ImpersonationItem({ view, highlighted }: { view: ImpersonationView; highlighted: boolean }) {
   const live = isLivePhase(view.phase);
   const focus = useAction(() => call(api().impersonation.focus({ id: view.id })));
-  const end = useAction(async () => {
-    await call(api().impersonation.end({ id: view.id }));
-    announce(`Ended the impersonation of ${view.subject.name}.`, 'success');
-  });
+  // What it led to is said from main's answer, as for an end from the banner (impersonation-notices).
+  const end = useAction(() => call(api().impersonation.end({ id: view.id })));
   const [headingId] = useState(() => `imp-${view.id}`);
 
   return (
@@ -115,10 +113,13 @@ function ImpersonationItem({ view, highlighted }: { view: ImpersonationView; hig
         <p className="live-item__meta muted">
           {view.subject.email ?? view.subject.id} · {view.profileName} · started {formatDateTime(view.startedAt)}
         </p>
+        <p className="live-item__ids">
+          <CopyId id={view.subject.id} kind="user id" truncate />
+          {view.sessionId ? <CopyId id={view.sessionId} kind="session id" truncate /> : null}
+        </p>
       </div>
       <div className="live-item__phase">
         <span className={`phase phase--${view.phase}`}>{PHASE_LABELS[view.phase]}</span>
-        {view.error ? <p className="cell-note cell-note--error">{view.error}</p> : null}
       </div>
       <div className="live-item__clock">{live ? <Countdown view={view} /> : <FinishedTimes view={view} />}</div>
       <div className="live-item__actions">
@@ -139,6 +140,7 @@ function ImpersonationItem({ view, highlighted }: { view: ImpersonationView; hig
           </>
         ) : null}
       </div>
+      {view.error ? <p className="live-item__note cell-note cell-note--error">{localizeInstants(view.error, Date.now())}</p> : null}
       {focus.error ? <ErrorMessage error={focus.error} compact /> : null}
       {end.error ? <ErrorMessage error={end.error} compact /> : null}
     </li>

@@ -3,6 +3,7 @@
 import { useMemo, useState } from 'react';
 import type { AppState, LedgerEntry, LedgerStatus } from '../../../shared/domain.ts';
 import { ConfirmDialog } from '../components/ConfirmDialog.tsx';
+import { CopyId } from '../components/CopyId.tsx';
 import { ErrorMessage } from '../components/ErrorMessage.tsx';
 import { VerifyHistory } from '../components/VerifyHistory.tsx';
 import { Field } from '../components/Field.tsx';
@@ -28,7 +29,7 @@ import {
   type SortKey,
 } from '../data/history.ts';
 import { useAction, useResource } from '../data/hooks.ts';
-import { formatDateTime, formatDuration } from '../data/time.ts';
+import { formatDateTime, formatDuration, localizeInstants } from '../data/time.ts';
 
 const PAGE = 100;
 const LIVE: LedgerStatus[] = ['minting', 'pending', 'accepted'];
@@ -243,7 +244,7 @@ function HistoryTable({
   onRevoke(entry: LedgerEntry): void;
 }) {
   return (
-    <div className="table-wrap">
+    <div className="table-wrap table-wrap--history">
       <table className="table table--history">
         <caption className="visually-hidden">Token history, sorted by {COLUMNS.find((column) => column.key === sort.key)?.label}, {sort.direction === 'asc' ? 'ascending' : 'descending'}</caption>
         <thead>
@@ -266,29 +267,54 @@ function HistoryTable({
         <tbody>
           {rows.map((entry) => (
             <tr key={entry.id}>
-              <td className="nowrap">{formatDateTime(entry.createdAt)}</td>
-              <td>
+              <td className="cell-date" data-label="Date">
+                {formatDateTime(entry.createdAt)}
+              </td>
+              <td className="cell-customer" data-label="Customer">
                 <span className="cell-strong">{entry.subject.name || entry.subject.id}</span>
                 <span className="cell-sub muted nowrap">{entry.subject.email ?? entry.subject.id}</span>
               </td>
-              <td>
+              <td className="cell-operator" data-label="Operator">
                 <span>{operatorNames.get(entry.operator.clerkUserId) ?? entry.operator.clerkUserId}</span>
                 <span className="cell-sub muted">on this computer as {entry.operator.osUser}</span>
               </td>
-              <td>
+              <td className="cell-instance" data-label="Instance">
                 {entry.profileName}
                 {entry.production ? <span className="cell-sub cell-sub--danger">Production</span> : null}
               </td>
-              <td className="cell-reason">
-                {entry.reason || <span className="muted">No reason given</span>}
+              <td className="cell-reason" data-label="Reason">
+                {entry.reason ? (
+                  <span className="cell-clamp" title={entry.reason}>
+                    {entry.reason}
+                  </span>
+                ) : (
+                  <span className="muted">No reason given</span>
+                )}
                 <span className="cell-sub muted">
                   link {formatDuration(entry.tokenTtlSeconds)} · session {formatDuration(entry.sessionMaxSeconds)}
                   {entry.readOnly ? ' · look, don’t touch' : ''}
                 </span>
               </td>
-              <td>
+              <td className="cell-status" data-label="Status">
                 <LedgerStatusBadge status={entry.status} />
-                {entry.error ? <span className="cell-sub cell-note--error">{entry.error}</span> : null}
+                {/* Two lines at most so one long explanation cannot make a row 13 lines tall; all of it in the tooltip. */}
+                {entry.error ? (
+                  <span className="cell-sub cell-note--error cell-clamp" title={localizeInstants(entry.error, Date.now())}>
+                    {localizeInstants(entry.error, Date.now())}
+                  </span>
+                ) : null}
+                {entry.status === 'unknown' ? (
+                  <span className="cell-sub muted" data-testid="unknown-until">
+                    Its link could be used until{' '}
+                    {localizeInstants(new Date(entry.tokenExpiresAt).toISOString(), Date.now())}
+                    {entry.tokenExpiresAt > Date.now() ? '' : '; it has expired'}
+                  </span>
+                ) : null}
+                {entry.actorTokenId ? (
+                  <span className="cell-sub">
+                    <CopyId id={entry.actorTokenId} kind="token id" buttonOnly />
+                  </span>
+                ) : null}
                 {entry.endedBy ? <span className="cell-sub muted">by {entry.endedBy.by} ({entry.endedBy.reason.replaceAll('-', ' ')})</span> : null}
                 {canRevoke(entry) ? (
                   <button type="button" className="button button--small cell-action" onClick={() => onRevoke(entry)} aria-label={`Revoke the pending link for ${entry.subject.name}`}>

@@ -7,7 +7,7 @@ import { ErrorMessage } from '../components/ErrorMessage.tsx';
 import { Checkbox, Field } from '../components/Field.tsx';
 import { displayName } from '../components/UserSearch.tsx';
 import { api, call } from '../data/api.ts';
-import { announce } from '../data/announcer.ts';
+import { announceOpening } from '../data/impersonation-notices.ts';
 import { describeError } from '../data/error-text.ts';
 import { impersonateDefaults, needsProductionConfirmation, REASON_MAX, toMinutesText, validateImpersonation, type ImpersonateErrors, type ImpersonateFields } from '../data/forms.ts';
 import { useAction } from '../data/hooks.ts';
@@ -43,7 +43,7 @@ export function ImpersonateDialog({ profile, user, onClose }: { profile: Profile
     setErrors({});
     const view = await start.run({ profileId: profile.id, userId: user.id, ...checked.body });
     if (!view) return;
-    announce(`Impersonating ${name}: the window is opening.`, 'success');
+    announceOpening(view);
     onClose();
     navigate({ screen: 'active', highlight: view.id });
   };
@@ -92,7 +92,7 @@ export function ImpersonateDialog({ profile, user, onClose }: { profile: Profile
           </p>
         ) : null}
         <Field
-          label={policy.requireReason ? 'Reason or ticket (required)' : 'Reason or ticket'}
+          label={policy.requireReason ? 'Reason or ticket (required)' : 'Reason or ticket (optional)'}
           hint="Kept in the local history. Only a short ticket reference goes to Clerk."
           error={errorOf('reason')}
         >

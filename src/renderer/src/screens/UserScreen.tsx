@@ -3,6 +3,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { LedgerEntry, Profile, SessionSummary, UserDetail } from '../../../shared/domain.ts';
 import { Avatar } from '../components/Avatar.tsx';
+import { CopyId } from '../components/CopyId.tsx';
 import { UserBadges } from '../components/Badges.tsx';
 import { ErrorMessage } from '../components/ErrorMessage.tsx';
 import { OperatorDialog } from '../components/OperatorPicker.tsx';
@@ -12,7 +13,7 @@ import { displayName } from '../components/UserSearch.tsx';
 import { api, call } from '../data/api.ts';
 import { useResource } from '../data/hooks.ts';
 import { navigate } from '../data/navigation.ts';
-import { formatDateTime, formatDuration, formatRelative } from '../data/time.ts';
+import { formatDateTime, formatDuration, formatRelative, localizeInstants } from '../data/time.ts';
 import { ImpersonateDialog } from './ImpersonateDialog.tsx';
 
 export function UserScreen({ profile, userId, impersonate = false }: { profile: Profile; userId: string; impersonate?: boolean }) {
@@ -60,7 +61,7 @@ export function UserScreen({ profile, userId, impersonate = false }: { profile: 
       {user.status === 'error' && !user.value ? (
         <>
           <h1 id="user-title" className="screen__title">
-            User <span className="mono">{userId}</span>
+            User <CopyId id={userId} kind="user id" />
           </h1>
           <ErrorMessage error={user.error} onRetry={user.reload} />
         </>
@@ -206,7 +207,9 @@ function UserFacts({ user }: { user: UserDetail }) {
       <dl className="facts">
         <div>
           <dt>User id</dt>
-          <dd className="mono">{user.id}</dd>
+          <dd>
+            <CopyId id={user.id} kind="user id" />
+          </dd>
         </div>
         <div>
           <dt>Email addresses</dt>
@@ -277,7 +280,9 @@ function SessionsTable({ sessions, profile }: { sessions: SessionSummary[]; prof
                 <td>{actor ? <span className="actor">{actor}</span> : <span className="muted">Not impersonated</span>}</td>
                 <td title={formatDateTime(session.lastActiveAt)}>{formatRelative(session.lastActiveAt, now)}</td>
                 <td className="nowrap">{formatDateTime(session.expireAt)}</td>
-                <td className="mono muted cell-id">{session.id}</td>
+                <td className="muted cell-id">
+                  <CopyId id={session.id} kind="session id" />
+                </td>
               </tr>
             );
           })}
@@ -308,7 +313,12 @@ function UserLedgerTable({ entries }: { entries: LedgerEntry[] }) {
               <td className="nowrap">{formatDateTime(entry.createdAt)}</td>
               <td>
                 <LedgerStatusBadge status={entry.status} />
-                {entry.error ? <p className="cell-note">{entry.error}</p> : null}
+                {entry.error ? <p className="cell-note">{localizeInstants(entry.error, Date.now())}</p> : null}
+                {entry.actorTokenId ? (
+                  <span className="cell-sub">
+                    <CopyId id={entry.actorTokenId} kind="token id" />
+                  </span>
+                ) : null}
               </td>
               <td>{entry.operator.osUser}</td>
               <td className="cell-reason">{entry.reason || <span className="muted">No reason given</span>}</td>
