@@ -7,6 +7,7 @@ import { CopyId } from '../components/CopyId.tsx';
 import { ErrorMessage } from '../components/ErrorMessage.tsx';
 import { EmptyState } from '../components/States.tsx';
 import { api, call } from '../data/api.ts';
+import { announce } from '../data/announcer.ts';
 import { impersonations } from '../data/app-data.ts';
 import { useAction, useNow, useResource, useStore } from '../data/hooks.ts';
 import { navigate } from '../data/navigation.ts';
