@@ -9,7 +9,7 @@
 // The ledger is written before every step that can leave something behind at Clerk.
 import type { ImpersonationPhase, ImpersonationView, LedgerEntry, Operator, Profile, EndReason } from '../../shared/domain.ts';
 import { AppError } from '../../shared/errors.ts';
-import type { ClerkGateway, ClerkUser, VerifiedSession } from '../clerk/gateway.ts';
+import { SessionTokenTimingError, type ClerkGateway, type ClerkUser, type VerifiedSession } from '../clerk/gateway.ts';
 import type { ProfileService } from '../credentials/profile-service.ts';
 import type { Ledger, LedgerPatch } from '../ledger/ledger.ts';
 import type { Logger } from '../log.ts';
@@ -19,6 +19,7 @@ import { gridLayout } from './grid-layout.ts';
 import { newPartitionName } from './partition.ts';
 import type { CookieChange, ImpersonationWindow, NavigationPolicy, WindowHost } from './window-host.ts';
 import { isNavigationAllowed } from './window-policy.ts';
+import { isSessionCookieName, issuerOf } from './session-cookie.ts';
 
 export type TimerHandle = unknown;
 
@@ -45,6 +46,8 @@ export interface OrchestratorDeps {
   sandboxOrigins?: readonly string[];
   log?: Logger;
   scheduler?: Scheduler;
+  /** How long the window may take to produce a verified session before it is ended (default 90 s). */
+  signInTimeoutMs?: number;
 }
 
 /** Who ends an impersonation when no person did. */
@@ -52,14 +55,14 @@ export const SYSTEM_ACTOR = 'understudy';
 
 /** How long a finished impersonation stays in the console's list. */
 export const FINISHED_VISIBLE_MS = 60_000;
-/** Sessions created this long around a token's life may come from it (clocks differ a little). */
-const SESSION_MATCH_SLACK_MS = 60_000;
 /** Transient failures verifying the first session token are retried this many times, this far apart. */
 const VERIFY_ATTEMPTS = 3;
 const VERIFY_RETRY_MS = 1_000;
 
-/** `__session`, and the suffixed `__session_<suffix>` that current Clerk SDKs set alongside it. */
-const SESSION_COOKIE = /^__session(_[A-Za-z0-9-]+)?$/;
+/** Default sign-in watchdog: long enough for a slow sign-in page, far below a token's lifetime. */
+export const SIGN_IN_TIMEOUT_MS = 90_000;
+/** Clerk's guide for sign-in pages that must consume `__clerk_ticket` themselves. */
+const CUSTOM_FLOW_GUIDE = 'https://clerk.com/docs/guides/development/custom-flows/account-updates/user-impersonation';
 
 interface Live {
   id: string;
@@ -73,6 +76,8 @@ interface Live {
   sessionMaxSeconds: number;
   startedAt: number;
   tokenExpiresAt: number;
+  /** The ticket URL's origin: Clerk's Frontend API for this instance, the `iss` of its session tokens. */
+  frontendApiOrigin: string;
   phase: ImpersonationPhase;
   tokenId: string | null;
   sessionId: string | null;
@@ -132,12 +137,14 @@ export class Orchestrator {
       gateway,
       subject: entry.subject,
       operator: decision.actor,
-      expectedActor: actorClaims(decision.actor.userId, request.reason, entry.id),
+      // `ref` is this impersonation's own id: sessions are matched by it, never by time alone.
+      expectedActor: { ...actorClaims(decision.actor.userId, request.reason, entry.id), ref: entry.id },
       readOnly: request.readOnly,
       tokenTtlSeconds: entry.tokenTtlSeconds,
       sessionMaxSeconds: entry.sessionMaxSeconds,
       startedAt: entry.createdAt,
       tokenExpiresAt: entry.tokenExpiresAt,
+      frontendApiOrigin: '',
       phase: 'opening',
       tokenId: null,
       sessionId: null,
@@ -195,6 +202,7 @@ export class Orchestrator {
     });
 
     const navigation = this.#navigationFor(live.profile, token.url);
+    if (navigation) live.frontendApiOrigin = navigation.frontendApiOrigin;
     if (!navigation || !isNavigationAllowed(token.url, navigation)) {
       return this.#abortOpening(live, 'policy', 'The sign-in link of this instance is not an https address, so it was not opened.');
     }
@@ -230,6 +238,17 @@ export class Orchestrator {
 
     live.phase = 'waiting';
     this.#watchSignIn(live, window);
+    this.#after(live, this.#deps.signInTimeoutMs ?? SIGN_IN_TIMEOUT_MS, () => {
+      if (live.phase !== 'waiting') return;
+      const seconds = Math.round((this.#deps.signInTimeoutMs ?? SIGN_IN_TIMEOUT_MS) / 1000);
+      void this.#end(
+        live,
+        'sign-in-timeout',
+        SYSTEM_ACTOR,
+        `No signed-in session appeared within ${seconds} s, so the impersonation was ended and its sign-in link revoked. ` +
+          `The instance's sign-in page probably does not complete the \`__clerk_ticket\` sign-in (a custom sign-in page must do it itself: ${CUSTOM_FLOW_GUIDE}).`,
+      );
+    });
     this.#refresh(live);
     return view(live);
   }
@@ -264,7 +283,10 @@ export class Orchestrator {
   #watchSignIn(live: Live, window: ImpersonationWindow): void {
     const seen = (change: CookieChange) => {
       const { cookie } = change;
-      if (change.removed || !SESSION_COOKIE.test(cookie.name) || cookie.value === '' || cookie.value === live.lastSessionToken) return;
+      if (change.removed || !isSessionCookieName(cookie.name) || cookie.value === '' || cookie.value === live.lastSessionToken) return;
+      // Another Clerk instance (an iframe) or a non-Clerk app may set `__session` too: only tokens
+      // issued by this instance's Frontend API (the ticket URL's origin) are this impersonation's.
+      if (issuerOf(cookie.value) !== live.frontendApiOrigin) return;
       live.lastSessionToken = cookie.value;
       const token = cookie.value;
       live.verifying = live.verifying.then(() => this.#verify(live, token, 1));
@@ -283,6 +305,8 @@ export class Orchestrator {
     try {
       verified = await live.gateway.verifySessionToken(sessionToken);
     } catch (error) {
+      // Not yet valid or just expired (clocks differ): the page's next refresh brings another.
+      if (error instanceof SessionTokenTimingError) return;
       const failure = asAppError(error, 'verify the sign-in');
       if (live.phase === 'signed-in') {
         // A refresh we cannot read changes nothing about the session we verified; the next one is checked again.
@@ -438,12 +462,7 @@ export class Orchestrator {
     } catch (error) {
       if (!(error instanceof AppError) || error.kind !== 'conflict') throw error;
     }
-    const sessions = await this.#sessionsFrom(live.gateway, {
-      subjectId: live.subject.id,
-      operatorUserId: live.operator.userId,
-      from: live.startedAt,
-      to: live.tokenExpiresAt,
-    });
+    const sessions = await this.#sessionsFrom(live.gateway, { subjectId: live.subject.id, operatorUserId: live.operator.userId, ref: live.id });
     for (const session of sessions) await this.#revokeSession(live.gateway, session);
     return sessions[0] ?? null;
   }
@@ -459,18 +478,19 @@ export class Orchestrator {
     }
   }
 
-  /** Active sessions of the subject whose actor is the operator, created while the token could be used. */
-  async #sessionsFrom(gateway: ClerkGateway, match: { subjectId: string; operatorUserId: string; from: number; to: number }): Promise<string[]> {
-    const mine = new Set([...this.#live.values()].map((live) => live.sessionId).filter((id): id is string => id !== null));
-    const sessions = await gateway.listSessions({ userId: match.subjectId, status: 'active' });
-    return sessions
-      .filter(
-        (session) =>
-          session.actor?.['sub'] === match.operatorUserId &&
-          session.createdAt >= match.from - SESSION_MATCH_SLACK_MS &&
-          session.createdAt <= match.to + SESSION_MATCH_SLACK_MS &&
-          !mine.has(session.id),
-      )
+  /**
+   * Live sessions (`active`, or `pending` with session tasks outstanding) of the subject whose actor
+   * is the operator AND carries this impersonation's reference: two impersonations of the same user
+   * by the same operator never take each other's session.
+   */
+  async #sessionsFrom(gateway: ClerkGateway, match: { subjectId: string; operatorUserId: string; ref: string }): Promise<string[]> {
+    const mine = new Set([...this.#live.values()].filter((live) => live.id !== match.ref).map((live) => live.sessionId).filter((id): id is string => id !== null));
+    const [active, pending] = await Promise.all([
+      gateway.listSessions({ userId: match.subjectId, status: 'active' }),
+      gateway.listSessions({ userId: match.subjectId, status: 'pending' }),
+    ]);
+    return [...active, ...pending]
+      .filter((session) => session.actor?.['sub'] === match.operatorUserId && session.actor['ref'] === match.ref && !mine.has(session.id))
       .map((session) => session.id);
   }
 
@@ -536,7 +556,7 @@ export class Orchestrator {
       return;
     }
     const gateway = this.#deps.profiles.gateway(entry.profileId);
-    const match = { subjectId: entry.subject.id, operatorUserId: entry.operator.clerkUserId, from: entry.createdAt, to: entry.tokenExpiresAt };
+    const match = { subjectId: entry.subject.id, operatorUserId: entry.operator.clerkUserId, ref: entry.id };
 
     if (entry.status === 'pending' && entry.actorTokenId) {
       let used = false;
@@ -614,7 +634,11 @@ export class Orchestrator {
     } catch {
       return null;
     }
-    return { allowedOrigins: profile.kind === 'sandbox' ? [...(this.#deps.sandboxOrigins ?? [])] : [], frontendApiOrigin };
+    return {
+      allowedOrigins: profile.kind === 'sandbox' ? [...(this.#deps.sandboxOrigins ?? [])] : [],
+      frontendApiOrigin,
+      allowLoopbackHttp: !profile.production,
+    };
   }
 
   #banner(live: Live) {

@@ -13,6 +13,11 @@ export interface Bounds {
 export interface NavigationPolicy {
   /** Non-https origins that are allowed too, e.g. the sandbox's loopback http origins in demo mode. */
   allowedOrigins: readonly string[];
+  /**
+   * Development instances (`sk_test_`): the app usually runs on `http://localhost:3000`, so http on
+   * the loopback hosts (`localhost`, `127.0.0.1`, `[::1]`), any port, is allowed too.
+   */
+  allowLoopbackHttp?: boolean;
   /** Clerk's Frontend API origin (the ticket URL's origin): read-only mode still lets it take writes. */
   frontendApiOrigin: string;
 }

@@ -21,6 +21,8 @@ const endReasons = [
   'recovery',
   'verification-failed',
   'revoked-token',
+  'sign-in-timeout',
+  'ticket-error',
 ] as const satisfies readonly EndReason[];
 
 const ref = z.string().min(1).max(128);
