@@ -44,7 +44,10 @@ describe('toRevokeTokenError', () => {
       expect(toRevokeTokenError(apiError(400, [{ code, message: 'cannot revoke' }]), 'revoke').kind, code).toBe('conflict');
     }
     expect(toRevokeTokenError(apiError(404, [{ code: 'resource_not_found', message: 'not found' }]), 'revoke').kind).toBe('not-found');
+  });
+});
 
+describe('toAppError, other statuses', () => {
   it('carries Retry-After on 429', () => {
     const error = toAppError(apiError(429, [{ code: 'too_many_requests', message: 'slow down' }], 7), 'search users');
     expect(error.toData()).toEqual({ kind: 'rate-limited', message: 'Clerk is limiting requests for this instance. Try again in 7 s.', retryAfterSeconds: 7 });
