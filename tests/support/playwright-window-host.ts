@@ -15,7 +15,10 @@ import type {
   WindowSpec,
 } from '../../src/main/impersonation/window-host.ts';
 import {
+  clerkErrorOf,
   isNavigationAllowed,
+  isTicketRefusal,
+  originForBanner,
   readOnlyRequestDecision,
   windowOpenDecision,
 } from '../../src/main/impersonation/window-policy.ts';
@@ -228,6 +231,7 @@ export class PlaywrightWindowHost implements WindowHost {
       const url = request.url();
       if (request.isNavigationRequest() && !isNavigationAllowed(url, spec.navigation)) {
         window.blocked.push({ method: request.method(), url, why: 'navigation' });
+        if (request.frame() === page.mainFrame()) events.onPageProblem?.({ kind: 'navigation-blocked', origin: originForBanner(url) });
         return route.abort('blockedbyclient');
       }
       if (spec.readOnly && readOnlyRequestDecision(request.method(), url, spec.navigation) === 'block') {
@@ -235,6 +239,12 @@ export class PlaywrightWindowHost implements WindowHost {
         return route.abort('blockedbyclient');
       }
       return route.continue();
+    });
+    context.on('response', (response) => {
+      if (!isTicketRefusal(response.url(), response.status(), spec.navigation)) return;
+      void response.json().then(clerkErrorOf, () => ({ code: null, message: null })).then((error) => {
+        if (!window.isClosed()) events.onPageProblem?.({ kind: 'ticket-error', status: response.status(), ...error });
+      });
     });
     context.on('page', (popup) => {
       if (popup === page) return;

@@ -687,6 +687,28 @@ describe('real instances', () => {
     expect(host.byId(view.id).closed).toBe(true);
   });
 
+  it('ends at once, in plain words, when Clerk refuses the ticket in the window', async () => {
+    const view = await orchestrator.start(request());
+    const window = host.byId(view.id);
+    window.events.onPageProblem!({ kind: 'ticket-error', status: 400, code: 'actor_token_already_used_code', message: 'This actor token has already been used. Each token can only be used once.' });
+    await settle();
+    expect(entry(view.id)).toMatchObject({ status: 'failed', endedBy: { reason: 'ticket-error', by: SYSTEM_ACTOR } });
+    expect(entry(view.id).error).toMatch(/already used; each link works once/);
+    expect(window.closed).toBe(true);
+    expect(clerk.tokens.get('act_1')!.status).toBe('revoked'); // it was still pending here: revoked all the same
+  });
+
+  it('shows a refused main-frame navigation in the banner, with its origin, and keeps going', async () => {
+    const view = await orchestrator.start(request());
+    const window = host.byId(view.id);
+    window.events.onPageProblem!({ kind: 'navigation-blocked', origin: 'http://intranet.acme.test' });
+    await settle();
+    expect(window.banner.error).toMatch(/Blocked a page at http:\/\/intranet\.acme\.test/);
+    expect(entry(view.id).status).toBe('pending');
+    await signIn(window);
+    expect(entry(view.id).status).toBe('accepted');
+  });
+
   it('takes the watchdog time from its deps', async () => {
     orchestrator = new Orchestrator({ profiles: { get: (id) => profiles.get(id), gateway: () => clerk }, ledger, windowHost: host, now: clock.now, osUser: 'agent', scheduler: clock, signInTimeoutMs: 30_000 });
     const view = await orchestrator.start(request());

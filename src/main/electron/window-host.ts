@@ -64,7 +64,7 @@ export function createElectronWindowHost(options: ElectronWindowHostOptions): Wi
 
     async open(spec: WindowSpec, events: WindowEvents): Promise<ImpersonationWindow> {
       // Hardened before any view exists on it, so before the first request.
-      const ses = hardenedPartition(spec.partition, { navigation: spec.navigation, readOnly: spec.readOnly });
+      const ses = hardenedPartition(spec.partition, { navigation: spec.navigation, readOnly: spec.readOnly, onPageProblem: (problem) => events.onPageProblem?.(problem) });
       const { partition: _named, ...pagePreferences } = impersonationWebPreferences(spec.partition);
 
       const window = new BaseWindow({ width: 1280, height: 860, minWidth: 480, minHeight: 320, title: spec.title, show: false });

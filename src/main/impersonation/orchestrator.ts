@@ -17,7 +17,8 @@ import { actorClaims, checkStart, type StartRequest } from '../policy/policy.ts'
 import { bannerText } from './banner-text.ts';
 import { gridLayout } from './grid-layout.ts';
 import { newPartitionName } from './partition.ts';
-import type { CookieChange, ImpersonationWindow, NavigationPolicy, WindowHost } from './window-host.ts';
+import type { CookieChange, ImpersonationWindow, NavigationPolicy, PageProblem, WindowHost } from './window-host.ts';
+import { ticketErrorText } from './ticket-errors.ts';
 import { isNavigationAllowed } from './window-policy.ts';
 import { isSessionCookieName, issuerOf } from './session-cookie.ts';
 
@@ -90,7 +91,9 @@ interface Live {
   verifying: Promise<void>;
   lastSessionToken: string | null;
   /** Asked to end while still opening: `#mintAndOpen` finishes the job. */
-  cancel: { reason: EndReason; by: string } | null;
+  cancel: { reason: EndReason; by: string; error?: string } | null;
+  /** Shown in the banner when nothing is wrong with the impersonation itself (a refused navigation). */
+  notice: string | null;
   /** Settles when `start` is done, whatever the outcome. */
   opened: Promise<unknown>;
   ending: Promise<ImpersonationView> | null;
@@ -156,6 +159,7 @@ export class Orchestrator {
       verifying: Promise.resolve(),
       lastSessionToken: null,
       cancel: null,
+      notice: null,
       opened: new Promise<void>((resolve) => (markOpened = resolve)),
       ending: null,
     };
@@ -203,7 +207,8 @@ export class Orchestrator {
 
     const navigation = this.#navigationFor(live.profile, token.url);
     if (navigation) live.frontendApiOrigin = navigation.frontendApiOrigin;
-    if (!navigation || !isNavigationAllowed(token.url, navigation)) {
+    // Clerk's Frontend API is always https; loopback http is for a development app only, never for the ticket.
+    if (!navigation || !isNavigationAllowed(token.url, { ...navigation, allowLoopbackHttp: false })) {
       return this.#abortOpening(live, 'policy', 'The sign-in link of this instance is not an https address, so it was not opened.');
     }
     if (live.cancel) return this.#cancelOpening(live);
@@ -223,6 +228,7 @@ export class Orchestrator {
         {
           onEndRequested: () => void this.end(live.id, 'operator', this.#deps.osUser).catch((error: unknown) => this.#warn('Ending from the banner failed', error)),
           onClosed: () => this.#windowClosed(live),
+          onPageProblem: (problem) => this.#pageProblem(live, problem),
         },
       );
     } catch (error) {
@@ -274,7 +280,7 @@ export class Orchestrator {
 
   async #cancelOpening(live: Live): Promise<never> {
     const cancel = live.cancel!;
-    await this.#end(live, cancel.reason, cancel.by);
+    await this.#end(live, cancel.reason, cancel.by, cancel.error);
     throw new AppError({ kind: 'conflict', message: 'The impersonation was ended before its window finished opening.' });
   }
 
@@ -366,6 +372,18 @@ export class Orchestrator {
     });
   }
 
+  /** A refused navigation is shown in the banner; Clerk refusing the ticket ends the impersonation at once. */
+  #pageProblem(live: Live, problem: PageProblem): void {
+    if (problem.kind === 'navigation-blocked') {
+      live.notice = `Blocked a page at ${problem.origin}: only https addresses${live.profile.production ? '' : ' and this computer’s own (localhost)'} open here.`;
+      this.#refresh(live);
+      return;
+    }
+    const message = ticketErrorText(problem);
+    if (live.phase === 'opening') live.cancel ??= { reason: 'ticket-error', by: SYSTEM_ACTOR, error: message };
+    else if (live.phase === 'waiting') void this.#end(live, 'ticket-error', SYSTEM_ACTOR, message);
+  }
+
   #windowClosed(live: Live): void {
     if (live.ending || live.phase === 'ended' || live.phase === 'failed') return;
     // Closed while opening: `#mintAndOpen` sees it once the host returns.
@@ -416,8 +434,9 @@ export class Orchestrator {
         outcome = { status: 'ended' };
       } else if (live.tokenId) {
         const used = await this.#revokeUnused(live);
-        if (used) outcome = { status: reason === 'verification-failed' ? 'failed' : 'ended', sessionId: used };
-        else outcome = { status: reason === 'token-expired' ? 'expired' : reason === 'verification-failed' ? 'failed' : 'revoked' };
+        const failed = reason === 'verification-failed' || reason === 'ticket-error';
+        if (used) outcome = { status: failed ? 'failed' : 'ended', sessionId: used };
+        else outcome = { status: reason === 'token-expired' ? 'expired' : failed ? 'failed' : 'revoked' };
       }
     } catch (problem) {
       clerkProblem = asAppError(problem, 'end the session').message;
@@ -650,7 +669,7 @@ export class Orchestrator {
         readOnly: live.readOnly,
         phase: live.phase,
         sessionExpiresAt: live.sessionExpiresAt,
-        error: live.error,
+        error: live.error ?? live.notice,
       },
       this.#deps.now(),
     );

@@ -125,3 +125,34 @@ export function readOnlyRequestDecision(method: string, url: string, policy: Nav
   const path = new URL(url).pathname;
   return FAPI_KEEP_ALIVE.some((allowed) => allowed.test(path)) ? 'allow' : 'block';
 }
+
+/** The Frontend API paths a ticket goes through: accept, then the sign-in that consumes it (clerk-js). */
+const TICKET_PATHS = new Set(['/v1/tickets/accept', '/v1/client/sign_ins']);
+
+/** Whether a response is Clerk refusing this impersonation's ticket (adapters report it as `ticket-error`). */
+export function isTicketRefusal(url: string, status: number, policy: NavigationPolicy): boolean {
+  if (status < 400) return false;
+  try {
+    const parsed = new URL(url);
+    return parsed.origin === originOf(policy.frontendApiOrigin) && TICKET_PATHS.has(parsed.pathname);
+  } catch {
+    return false;
+  }
+}
+
+/** The first error of Clerk's envelope `{ errors: [{ code, message, long_message }] }`, if the body is one. */
+export function clerkErrorOf(body: unknown): { code: string | null; message: string | null } {
+  const first = body && typeof body === 'object' && Array.isArray((body as { errors?: unknown }).errors) ? ((body as { errors: unknown[] }).errors[0] as Record<string, unknown> | undefined) : undefined;
+  const text = (value: unknown) => (typeof value === 'string' ? value.slice(0, 300) : null);
+  return { code: text(first?.['code']), message: text(first?.['long_message']) ?? text(first?.['message']) };
+}
+
+/** What the banner names for a refused navigation: the origin, or the scheme for non-web URLs. */
+export function originForBanner(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return parsed.origin !== 'null' ? parsed.origin : `${parsed.protocol} URL`;
+  } catch {
+    return 'an invalid address';
+  }
+}
