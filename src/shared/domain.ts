@@ -122,7 +122,8 @@ export type EndReason =
   | 'verification-failed'
   | 'revoked-token' // a pending token revoked from the history
   | 'sign-in-timeout' // no verified session appeared in time (the sign-in page ignored the ticket)
-  | 'ticket-error'; // Clerk refused the ticket in the window (used, revoked, expired…)
+  | 'ticket-error' // Clerk refused the ticket in the window (used, revoked, expired…)
+  | 'ended-at-clerk'; // Clerk had ended the session (inactivity, revoked elsewhere)
 
 export interface LedgerEntry {
   /** Local id, also the impersonation id. */

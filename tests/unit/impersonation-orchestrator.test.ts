@@ -125,6 +125,7 @@ class FakeClerk implements ClerkGateway {
     return [...this.sessions.values()].filter((s) => s.userId === userId && (!status || s.status === status));
   }
   async getSession(sessionId: string) {
+    this.calls.push(`getSession ${sessionId}`);
     const session = this.sessions.get(sessionId);
     if (!session) throw new AppError({ kind: 'not-found', message: 'No such session' });
     return session;
@@ -707,6 +708,29 @@ describe('real instances', () => {
     expect(entry(view.id).status).toBe('pending');
     await signIn(window);
     expect(entry(view.id).status).toBe('accepted');
+  });
+
+  it('asks Clerk after 2 minutes without a fresh token, and ends here when Clerk has ended the session', async () => {
+    const view = await orchestrator.start(request());
+    const window = host.byId(view.id);
+    await signIn(window);
+    const session = clerk.sessions.get(entry(view.id).sessionId!)!;
+    await clock.advance(60_000);
+    expect(clerk.calls.filter((call) => call.startsWith('getSession'))).toHaveLength(0);
+    session.status = 'expired'; // 10 minutes without activity, at Clerk
+    await clock.advance(61_000);
+    await settle();
+    expect(entry(view.id)).toMatchObject({ status: 'ended', endedBy: { reason: 'ended-at-clerk', by: SYSTEM_ACTOR } });
+    expect(entry(view.id).error).toMatch(/10 minutes without activity/);
+    expect(window.closed).toBe(true);
+  });
+
+  it('keeps a session Clerk still has, however quiet the window', async () => {
+    const view = await orchestrator.start(request({ sessionMaxSeconds: 900 }));
+    await signIn(host.byId(view.id));
+    await clock.advance(300_000);
+    expect(entry(view.id).status).toBe('accepted');
+    expect(clerk.calls.filter((call) => call.startsWith('getSession')).length).toBeGreaterThan(0);
   });
 
   it('takes the watchdog time from its deps', async () => {

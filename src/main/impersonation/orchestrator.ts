@@ -60,6 +60,8 @@ export const FINISHED_VISIBLE_MS = 60_000;
 const VERIFY_ATTEMPTS = 3;
 const VERIFY_RETRY_MS = 1_000;
 
+/** Signed in but no fresh session token for this long: ask Clerk whether the session still lives. */
+export const LIVENESS_CHECK_MS = 120_000;
 /** Default sign-in watchdog: long enough for a slow sign-in page, far below a token's lifetime. */
 export const SIGN_IN_TIMEOUT_MS = 90_000;
 /** Clerk's guide for sign-in pages that must consume `__clerk_ticket` themselves. */
@@ -90,6 +92,9 @@ interface Live {
   /** Serialises verifications; the last cookie value handed to it. */
   verifying: Promise<void>;
   lastSessionToken: string | null;
+  /** When the last verified token of the session arrived, and when Clerk was last asked about it. */
+  lastFreshTokenAt: number;
+  lastLivenessCheckAt: number;
   /** Asked to end while still opening: `#mintAndOpen` finishes the job. */
   cancel: { reason: EndReason; by: string; error?: string } | null;
   /** Shown in the banner when nothing is wrong with the impersonation itself (a refused navigation). */
@@ -158,6 +163,8 @@ export class Orchestrator {
       stopWatching: null,
       verifying: Promise.resolve(),
       lastSessionToken: null,
+      lastFreshTokenAt: 0,
+      lastLivenessCheckAt: 0,
       cancel: null,
       notice: null,
       opened: new Promise<void>((resolve) => (markOpened = resolve)),
@@ -335,7 +342,26 @@ export class Orchestrator {
       await this.#end(live, 'verification-failed', SYSTEM_ACTOR, mismatch);
       return;
     }
+    live.lastFreshTokenAt = this.#deps.now();
     if (live.phase === 'waiting') this.#accept(live, verified);
+  }
+
+  /**
+   * Clerk may end the session without the window noticing (10 minutes of inactivity, revoked
+   * elsewhere): after LIVENESS_CHECK_MS without a fresh token, ask Clerk, and end here if it is over.
+   */
+  async #checkLiveness(live: Live): Promise<void> {
+    const now = this.#deps.now();
+    if (!live.sessionId || now - live.lastFreshTokenAt < LIVENESS_CHECK_MS || now - live.lastLivenessCheckAt < LIVENESS_CHECK_MS) return;
+    live.lastLivenessCheckAt = now;
+    const session = await live.gateway.getSession(live.sessionId).catch(() => null); // unreachable: ask again later
+    if (!session || session.status === 'active' || session.status === 'pending' || live.phase !== 'signed-in') return;
+    await this.#end(
+      live,
+      'ended-at-clerk',
+      SYSTEM_ACTOR,
+      `Clerk ended the session (status ${session.status}): an impersonated session ends after 10 minutes without activity, or it was revoked elsewhere.`,
+    );
   }
 
   /** Why the verified session is not the one this impersonation should have produced, or null. */
@@ -368,6 +394,7 @@ export class Orchestrator {
     this.#after(live, 1000, () => {
       if (live.phase !== 'signed-in') return;
       live.window?.updateBanner(this.#banner(live));
+      void this.#checkLiveness(live);
       this.#tick(live);
     });
   }

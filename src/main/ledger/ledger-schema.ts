@@ -23,6 +23,7 @@ const endReasons = [
   'revoked-token',
   'sign-in-timeout',
   'ticket-error',
+  'ended-at-clerk',
 ] as const satisfies readonly EndReason[];
 
 const ref = z.string().min(1).max(128);
