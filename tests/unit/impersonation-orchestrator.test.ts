@@ -699,6 +699,13 @@ describe('real instances', () => {
     expect(clerk.tokens.get('act_1')!.status).toBe('revoked'); // it was still pending here: revoked all the same
   });
 
+  it('records an expired ticket refused in the window as expired', async () => {
+    const view = await orchestrator.start(request());
+    host.byId(view.id).events.onPageProblem!({ kind: 'ticket-error', status: 400, code: 'ticket_expired_code', message: null });
+    await settle();
+    expect(entry(view.id)).toMatchObject({ status: 'expired', endedBy: { reason: 'token-expired' } });
+  });
+
   it('shows a refused main-frame navigation in the banner, with its origin, and keeps going', async () => {
     const view = await orchestrator.start(request());
     const window = host.byId(view.id);

@@ -19,6 +19,7 @@ import { gridLayout } from './grid-layout.ts';
 import { newPartitionName } from './partition.ts';
 import type { CookieChange, ImpersonationWindow, NavigationPolicy, PageProblem, WindowHost } from './window-host.ts';
 import { ticketErrorText } from './ticket-errors.ts';
+import { nextPhase, type LifecycleEvent } from './lifecycle.ts';
 import { isNavigationAllowed } from './window-policy.ts';
 import { isSessionCookieName, issuerOf } from './session-cookie.ts';
 
@@ -249,7 +250,7 @@ export class Orchestrator {
       throw new AppError({ kind: 'conflict', message: 'The impersonation window was closed before it finished opening.' });
     }
 
-    live.phase = 'waiting';
+    this.#move(live, 'window-opened');
     this.#watchSignIn(live, window);
     this.#after(live, this.#deps.signInTimeoutMs ?? SIGN_IN_TIMEOUT_MS, () => {
       if (live.phase !== 'waiting') return;
@@ -268,7 +269,7 @@ export class Orchestrator {
 
   /** Revokes the fresh token, records the failure, closes what opened, and throws. */
   async #abortOpening(live: Live, kind: AppError['kind'], why: string): Promise<never> {
-    live.phase = 'ending';
+    this.#move(live, 'end-requested');
     let message: string;
     try {
       const used = await this.#revokeUnused(live);
@@ -379,7 +380,7 @@ export class Orchestrator {
   #accept(live: Live, verified: VerifiedSession): void {
     const acceptedAt = this.#deps.now();
     this.#record(live.id, { status: 'accepted', sessionId: verified.sid, acceptedAt });
-    live.phase = 'signed-in';
+    this.#move(live, 'session-verified');
     live.sessionId = verified.sid;
     // The session cap counts from sign-in; the token's lifetime no longer matters.
     live.sessionExpiresAt = acceptedAt + live.sessionMaxSeconds * 1000;
@@ -407,8 +408,10 @@ export class Orchestrator {
       return;
     }
     const message = ticketErrorText(problem);
-    if (live.phase === 'opening') live.cancel ??= { reason: 'ticket-error', by: SYSTEM_ACTOR, error: message };
-    else if (live.phase === 'waiting') void this.#end(live, 'ticket-error', SYSTEM_ACTOR, message);
+    // An expired ticket is recorded as what it is: the token expired.
+    const reason: EndReason = problem.code === 'ticket_expired_code' || this.#deps.now() >= live.tokenExpiresAt ? 'token-expired' : 'ticket-error';
+    if (live.phase === 'opening') live.cancel ??= { reason, by: SYSTEM_ACTOR, error: message };
+    else if (live.phase === 'waiting') void this.#end(live, reason, SYSTEM_ACTOR, message);
   }
 
   #windowClosed(live: Live): void {
@@ -446,7 +449,7 @@ export class Orchestrator {
   async #endOnce(live: Live, reason: EndReason, by: string, error: string | null): Promise<ImpersonationView> {
     const { now } = this.#deps;
     const wasSignedIn = live.phase === 'signed-in';
-    live.phase = 'ending';
+    this.#move(live, 'end-requested');
     live.error = error;
     this.#clearTimers(live);
     live.stopWatching?.();
@@ -483,13 +486,13 @@ export class Orchestrator {
         error,
         ...(outcome.sessionId ? { sessionId: outcome.sessionId } : {}),
       });
-      live.phase = outcome.status === 'failed' || error ? 'failed' : 'ended';
+      this.#move(live, outcome.status === 'failed' || error ? 'ended-with-problem' : 'ended-at-clerk');
     } else {
       // Still live at Clerk (or unknown): the entry stays live so the next recover() retries it.
       const until = live.sessionExpiresAt ?? live.tokenExpiresAt;
       live.error = `${error ? `${error} ` : ''}Understudy could not end it at Clerk (${clerkProblem ?? 'nothing to revoke'}); it will retry at the next start, and Clerk ends it by itself at ${new Date(until).toISOString()}.`;
       this.#record(live.id, { error: live.error });
-      live.phase = 'failed';
+      this.#move(live, 'clean-up-failed');
     }
     this.#refresh(live);
     this.#after(live, FINISHED_VISIBLE_MS, () => this.#forget(live));
@@ -734,6 +737,16 @@ export class Orchestrator {
     live.timers.add(handle);
   }
 
+  /** Every phase change goes through the lifecycle table (lifecycle.ts); a move it forbids is a bug, logged. */
+  #move(live: Live, event: LifecycleEvent): void {
+    const next = nextPhase(live.phase, event);
+    if (next === null) {
+      this.#deps.log?.warn('Impersonation lifecycle: move not allowed', { from: live.phase, event });
+      return;
+    }
+    live.phase = next;
+  }
+
   #clearTimers(live: Live): void {
     for (const handle of live.timers) this.#scheduler.clearTimer(handle);
     live.timers.clear();
@@ -742,7 +755,8 @@ export class Orchestrator {
   /** Drops it from the list; with `failure`, it failed before it could be listed as finished. */
   #forget(live: Live, failure?: string): void {
     if (failure !== undefined) {
-      live.phase = 'failed';
+      // Failed before a window existed (opening), or while undoing the opening (ending).
+      this.#move(live, 'open-failed');
       live.error = failure;
     }
     this.#clearTimers(live);
