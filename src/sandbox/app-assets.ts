@@ -18,17 +18,96 @@ pre { white-space: pre-wrap; word-break: break-all; background: #F3F4F6; padding
 button { font: inherit; padding: 6px 14px; border-radius: 6px; border: 1px solid #D1D5DB; background: #fff; cursor: pointer; }
 `;
 
-/** Re-checks the session every few seconds, as Clerk's SDK does, and reloads when it changed. */
+/**
+ * What clerk-js does with a session token, in the page: `__session` and `__session_<suffix>` set from
+ * script, host-only, not httpOnly (clerk/javascript packages/clerk-js/src/core/auth/cookies/session.ts,
+ * AuthCookieService.ts). Calls to the Frontend API are form-encoded with credentials, as clerk-js's
+ * fapiClient sends them. Reads `data-fapi` and `data-suffix` from <body>.
+ */
+const CLERK_IN_PAGE = `
+  var body = document.body;
+  var fapi = body.getAttribute('data-fapi');
+  var suffix = body.getAttribute('data-suffix');
+  function setSession(jwt) {
+    var attributes = jwt ? '; Path=/; SameSite=Lax' : '; Path=/; SameSite=Lax; Max-Age=0';
+    document.cookie = '__session=' + jwt + attributes;
+    document.cookie = '__session_' + suffix + '=' + jwt + attributes;
+  }
+  function fapiCall(method, path, fields) {
+    var init = { method: method, credentials: 'include', cache: 'no-store' };
+    if (method === 'POST') init.body = new URLSearchParams(fields || {});
+    return fetch(fapi + path, init).then(function (response) {
+      return response.json().then(function (json) {
+        if (!response.ok) { var error = (json.errors || [])[0] || {}; error.status = response.status; throw error; }
+        return json;
+      });
+    });
+  }
+`;
+
+/**
+ * The sign-in page's script, the part of \`<SignIn/>\` that matters here (clerk/javascript
+ * packages/ui/src/components/SignIn/SignInStart.tsx): read \`__clerk_ticket\`, create a sign-in with
+ * strategy=ticket, activate the created session, get its token, then go to the after-sign-in URL.
+ */
+export const SIGN_IN_JS = `
+(function () {
+${CLERK_IN_PAGE}
+  var status = document.querySelector('[data-testid="sign-in-status"]');
+  function show(state, text, code) {
+    status.setAttribute('data-state', state);
+    if (code) status.setAttribute('data-code', code);
+    status.textContent = text;
+  }
+  var ticket = new URLSearchParams(location.search).get('__clerk_ticket');
+  if (!ticket) return show('idle', 'Sign in to continue.');
+  show('working', 'Signing in…');
+  fapiCall('POST', '/v1/client/sign_ins', { strategy: 'ticket', ticket: ticket })
+    .then(function (signIn) {
+      var id = signIn.response.created_session_id;
+      return fapiCall('POST', '/v1/client/sessions/' + id + '/touch').then(function () {
+        return fapiCall('POST', '/v1/client/sessions/' + id + '/tokens');
+      });
+    })
+    .then(function (token) {
+      setSession(token.jwt);
+      location.replace(body.getAttribute('data-after'));
+    })
+    .catch(function (error) {
+      show('error', error.long_message || error.message || 'The sign-in failed.', error.code || 'network');
+    });
+})();
+`;
+
+/**
+ * The app's page keeps its ~60 s session token fresh from script, as clerk-js does (a refresh every
+ * 50 s), reloads when the signed-in session changed, and clears the token once Clerk says signed out.
+ */
 export const APP_JS = `
 (function () {
-  var body = document.body;
+${CLERK_IN_PAGE}
   var current = body.getAttribute('data-session-id') || '';
+  function refresh() {
+    return fapiCall('GET', '/v1/client').then(function (client) {
+      var id = client.response && client.response.last_active_session_id;
+      if (!id) { if (current) { setSession(''); location.reload(); } return; }
+      return fapiCall('POST', '/v1/client/sessions/' + id + '/tokens').then(function (token) {
+        setSession(token.jwt);
+        if (id !== current && sessionStorage.getItem('sandbox-reloaded') !== id) {
+          sessionStorage.setItem('sandbox-reloaded', id);
+          location.reload();
+        }
+      });
+    }).catch(function () { if (current) { setSession(''); location.reload(); } });
+  }
   function check() {
     fetch('/api/session', { credentials: 'same-origin', cache: 'no-store' })
       .then(function (response) { return response.json(); })
       .then(function (state) { if ((state.sessionId || '') !== current) location.reload(); })
       .catch(function () {});
   }
+  refresh();
+  setInterval(refresh, 50000);
   setInterval(check, 5000);
 })();
 `;

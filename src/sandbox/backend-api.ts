@@ -41,6 +41,15 @@ export interface ApiContext {
   requests: RequestRecord[];
   maxRecords: number;
   recordBodies: boolean;
+  /** Impersonations allowed per calendar month (UTC); null: unlimited. Free plans get 5 (Clerk docs). */
+  quota: number | null;
+}
+
+/** Tokens minted in the calendar month (UTC) of `now`: what Clerk's monthly quota counts. */
+function mintsThisMonth(all: readonly { createdAt: number }[], now: number): number {
+  const at = new Date(now);
+  const monthStart = Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), 1);
+  return all.filter((token) => token.createdAt >= monthStart && token.createdAt <= now).length;
 }
 
 interface ApiResult {
@@ -119,12 +128,16 @@ function handle(context: ApiContext, call: Call): ApiResult {
       const parsed = parseActorTokenBody(call.body);
       if (!parsed.ok) return fromError(parsed.error);
       if (!users.get(parsed.value.userId)) return fromError(errors.notFound('User'));
+      if (context.quota !== null) {
+        const used = mintsThisMonth(tokens.all(), context.now());
+        if (used >= context.quota) return fromError(errors.impersonationLimit(used, context.quota));
+      }
       return { status: 200, body: actorTokenJson(tokens.create(parsed.value), true) };
     }
     case 'POST /actor_tokens/{actor_token_id}/revoke': {
       const result = tokens.revoke(call.params.actor_token_id as string);
       if (result === 'not-found') return fromError(errors.notFound('Actor token'));
-      if (result === 'not-pending') return fromError(errors.cannotRevoke());
+      if (result === 'not-pending') return fromError(errors.cannotRevoke(tokens.get(call.params.actor_token_id as string)?.status ?? 'unknown'));
       return { status: 200, body: actorTokenJson(result, false) };
     }
     case 'GET /sessions': {

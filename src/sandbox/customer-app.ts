@@ -1,22 +1,23 @@
-// The built-in "customer app": the site an impersonator lands on. It completes ticket sign-ins the
-// way an app's Clerk SDK does, keeps `__session` fresh from `__client`, and shows who is signed in
-// and who is impersonating, read only from a verified session JWT. Extra pages let tests probe
-// storage isolation and form posts.
+// The built-in "customer app": the site an impersonator lands on. Like an app using Clerk, its
+// server knows only the `__session` cookie (a ~60 s JWT its page's script keeps fresh from the
+// Frontend API); it never signs anyone in by itself. With `--sign-in app` its own `/sign-in` runs
+// the ticket sign-in in the page; with `ignores-ticket` it is a custom page that never does.
+// Extra pages let tests probe storage isolation and form posts.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ActorTokenStore, TicketProblem } from './actor-tokens.ts';
-import { APP_CSS, APP_JS, STORAGE_PROBE_JS } from './app-assets.ts';
+import { APP_CSS, APP_JS, SIGN_IN_JS, STORAGE_PROBE_JS } from './app-assets.ts';
 import { avatarSvg } from './avatar.ts';
 import { html, page, PAGE_HEADERS, type SafeHtml } from './html.ts';
 import { parseCookies, readBody, redirect, sendJson, sendText, serializeCookie } from './http.ts';
 import type { Claims } from './jwt.ts';
-import { mintSessionToken, verifySessionToken, type TokenIssuer } from './session-tokens.ts';
+import { verifySessionToken, type TokenIssuer } from './session-tokens.ts';
 import type { SandboxSession, SessionStore } from './sessions.ts';
 import type { UserIndex } from './user-index.ts';
 import { avatarUrl, displayName, type SandboxUser } from './users.ts';
 
 export const SESSION_COOKIE = '__session';
-export const CLIENT_COOKIE = '__client';
-const CLIENT_COOKIE_MAX_AGE = 365 * 86_400;
+
+/** Who completes the ticket: the Account Portal (default), the app's own `/sign-in`, or nobody. */
+export type SignInMode = 'portal' | 'app' | 'ignores-ticket';
 
 export interface FormSubmission {
   time: number;
@@ -31,75 +32,61 @@ export interface AppContext {
   now: () => number;
   users: UserIndex;
   sessions: SessionStore;
-  tokens: ActorTokenStore;
   issuer: TokenIssuer;
   submissions: FormSubmission[];
+  signIn: SignInMode;
+  /** 8 characters of the publishable key's SHA-1, base64url: `__session_<suffix>` (clerk-js keys.ts). */
+  cookieSuffix: string;
 }
 
-export type TicketFailure = TicketProblem | 'banned';
+/** CSP of pages whose script talks to the Frontend API (clerk-js needs `connect-src` to reach it). */
+export function clerkPageHeaders(frontendApiUrl: string): Record<string, string> {
+  return { ...PAGE_HEADERS, 'Content-Security-Policy': (PAGE_HEADERS['Content-Security-Policy'] as string).replace("connect-src 'self'", `connect-src 'self' ${frontendApiUrl}`) };
+}
 
-const TICKET_MESSAGES: Record<TicketFailure, { status: number; title: string; detail: string }> = {
-  invalid: { status: 400, title: 'Invalid sign-in link', detail: 'This sign-in link is malformed or was not issued by this instance.' },
-  unknown: { status: 404, title: 'Unknown sign-in link', detail: 'No actor token matches this sign-in link.' },
-  used: { status: 400, title: 'Sign-in link already used', detail: 'This sign-in link has already been used. Each link works only once: create a new actor token.' },
-  revoked: { status: 400, title: 'Sign-in link revoked', detail: 'This sign-in link was revoked and can no longer be used.' },
-  expired: { status: 400, title: 'Sign-in link expired', detail: 'This sign-in link has expired: create a new actor token.' },
-  banned: { status: 403, title: 'Account banned', detail: 'This user is banned and cannot be signed in to.' },
-};
+const SIGN_IN_CARD = html`<section class="card" data-testid="sign-in">
+<h1>Sign in</h1><p data-testid="sign-in-status" data-state="loading">Loading…</p></section>`;
 
-/** The HTML error page shared by the Frontend API and the app for unusable tickets. */
-export function ticketErrorPage(response: ServerResponse, problem: TicketFailure): void {
-  const message = TICKET_MESSAGES[problem];
-  const body = html`<main><section class="card error" data-testid="ticket-error" data-problem="${problem}" role="alert">
-<h1>${message.title}</h1>
-<p>${message.detail}</p>
-<p>No session was created.</p>
-</section></main>`;
-  sendText(response, message.status, 'text/html; charset=utf-8', page({ title: message.title, body }), PAGE_HEADERS);
+/** The sign-in page that consumes `__clerk_ticket` in the browser: the portal's, or the app's own. */
+export function sendSignInPage(response: ServerResponse, issuer: TokenIssuer, cookieSuffix: string, after: string, chrome: SafeHtml = html``): void {
+  const text = page({
+    title: 'Sign in',
+    body: html`${chrome}<main>${SIGN_IN_CARD}<noscript><p data-testid="needs-javascript">Signing in needs JavaScript.</p></noscript></main>`,
+    scripts: ['/sign-in.js'],
+    bodyAttributes: { 'data-fapi': issuer.frontendApiUrl(), 'data-suffix': cookieSuffix, 'data-after': after },
+  });
+  sendText(response, 200, 'text/html; charset=utf-8', text, clerkPageHeaders(issuer.frontendApiUrl()));
+}
+
+export function sendSignInScript(response: ServerResponse): void {
+  sendText(response, 200, 'text/javascript; charset=utf-8', SIGN_IN_JS);
 }
 
 type AuthState =
-  | { signedIn: true; claims: Claims; session: SandboxSession; user: SandboxUser; freshToken: string | null }
+  | { signedIn: true; claims: Claims; session: SandboxSession; user: SandboxUser }
   | { signedIn: false; reason: string; clearSession: boolean };
 
-/**
- * Who is signed in: a valid `__session` JWT whose session is still active, or else a fresh token
- * minted from the `__client` cookie's last session while that session is active.
- */
+/** Who is signed in: a valid `__session` JWT whose session is still live. Nothing else counts. */
 function authenticate(request: IncomingMessage, context: AppContext): AuthState {
-  const cookies = parseCookies(request.headers.cookie);
-  const sessionToken = cookies.get(SESSION_COOKIE);
-  const clientSecret = cookies.get(CLIENT_COOKIE);
-  let claims = sessionToken ? verifySessionToken(sessionToken, context.issuer) : null;
-  let session: SandboxSession | undefined;
-  let freshToken: string | null = null;
-  if (claims) {
-    session = context.sessions.get(claims.sid as string);
-  } else if (clientSecret) {
-    const client = context.sessions.clientBySecret(clientSecret);
-    session = client?.lastActiveSessionId ? context.sessions.get(client.lastActiveSessionId) : undefined;
-    if (session?.status === 'active') {
-      freshToken = mintSessionToken(session, context.issuer);
-      claims = verifySessionToken(freshToken, context.issuer);
-      context.sessions.touch(session);
-    }
-  }
-  if (!session) return { signedIn: false, reason: 'no-session', clearSession: !!sessionToken };
-  if (session.status !== 'active' || !claims) return { signedIn: false, reason: session.status, clearSession: true };
+  const sessionToken = parseCookies(request.headers.cookie).get(SESSION_COOKIE);
+  const claims = sessionToken ? verifySessionToken(sessionToken, context.issuer) : null;
+  const session = claims ? context.sessions.get(claims.sid as string) : undefined;
+  if (!session || !claims) return { signedIn: false, reason: 'no-session', clearSession: !!sessionToken };
+  if (session.status !== 'active' && session.status !== 'pending') return { signedIn: false, reason: session.status, clearSession: true };
   const user = context.users.get(claims.sub as string);
   if (!user) return { signedIn: false, reason: 'no-user', clearSession: true };
-  return { signedIn: true, claims, session, user, freshToken };
+  return { signedIn: true, claims, session, user };
 }
 
 function authCookies(state: AuthState): string[] {
-  if (state.signedIn) return state.freshToken ? [serializeCookie(SESSION_COOKIE, state.freshToken)] : [];
+  if (state.signedIn) return [];
   return state.clearSession ? [serializeCookie(SESSION_COOKIE, '', { maxAge: 0 })] : [];
 }
 
-function sendPage(response: ServerResponse, status: number, title: string, body: SafeHtml, cookies: string[], extra: Partial<Parameters<typeof page>[0]> = {}): void {
+function sendPage(response: ServerResponse, status: number, title: string, body: SafeHtml, cookies: string[], extra: Partial<Parameters<typeof page>[0]> = {}, frontendApiUrl?: string): void {
   const text = page({ title, body, ...extra });
   response.setHeader('Set-Cookie', cookies);
-  sendText(response, status, 'text/html; charset=utf-8', text, PAGE_HEADERS);
+  sendText(response, status, 'text/html; charset=utf-8', text, frontendApiUrl ? clerkPageHeaders(frontendApiUrl) : PAGE_HEADERS);
 }
 
 const header = html`<header><strong>Acme Notes</strong><nav><a href="/">Home</a><a href="/account">Account</a><a href="/storage-probe">Storage probe</a></nav></header>`;
@@ -167,36 +154,6 @@ const probeBody = html`${header}<main><section class="card" data-testid="storage
 <p data-testid="probe-status" data-state="loading">loading</p>
 </section></main>`;
 
-/** Completes a ticket sign-in: consumes the ticket, ends the client's previous session, sets cookies. */
-function completeSignIn(request: IncomingMessage, response: ServerResponse, context: AppContext, ticket: string): void {
-  const checked = context.tokens.check(ticket);
-  if (!checked.ok) return ticketErrorPage(response, checked.problem);
-  const user = context.users.get(checked.token.userId);
-  if (!user || user.banned) return ticketErrorPage(response, 'banned');
-  const accepted = context.tokens.accept(ticket);
-  if (!accepted.ok) return ticketErrorPage(response, accepted.problem);
-  const token = accepted.token;
-
-  const cookies = parseCookies(request.headers.cookie);
-  const existing = cookies.get(CLIENT_COOKIE);
-  const client = (existing && context.sessions.clientBySecret(existing)) || context.sessions.createClient();
-  for (const sessionId of client.sessionIds) context.sessions.finish(sessionId, 'ended');
-  const session = context.sessions.create({
-    userId: token.userId,
-    client,
-    actor: token.actor,
-    actorTokenId: token.id,
-    maxDurationMs: token.sessionMaxDurationInSeconds * 1000,
-  });
-  token.sessionId = session.id;
-  redirect(response, '/', {
-    'Set-Cookie': [
-      serializeCookie(CLIENT_COOKIE, client.secret, { httpOnly: true, maxAge: CLIENT_COOKIE_MAX_AGE }),
-      serializeCookie(SESSION_COOKIE, mintSessionToken(session, context.issuer)),
-    ],
-  });
-}
-
 async function formFields(request: IncomingMessage): Promise<Record<string, string>> {
   return Object.fromEntries(new URLSearchParams(await readBody(request, 100_000)));
 }
@@ -206,21 +163,24 @@ export function createCustomerApp(context: AppContext) {
     const url = new URL(request.url ?? '/', 'http://sandbox');
     const route = `${request.method} ${url.pathname}`;
     const appUrl = context.issuer.appUrl();
+    const fapi = context.issuer.frontendApiUrl();
+    const clerkScript = (state: AuthState) => ({
+      scripts: ['/app.js'],
+      bodyAttributes: { 'data-session-id': state.signedIn ? state.session.id : '', 'data-fapi': fapi, 'data-suffix': context.cookieSuffix },
+    });
 
     if (route === 'GET /sign-in') {
-      const ticket = url.searchParams.get('__clerk_ticket');
-      if (ticket) return completeSignIn(request, response, context, ticket);
-      const state = authenticate(request, context);
+      if (context.signIn === 'app') return sendSignInPage(response, context.issuer, context.cookieSuffix, `${appUrl}/`, header);
+      // A custom sign-in page that knows nothing of `__clerk_ticket` (or, in portal mode, the app's
+      // unused own page): the ticket sits in the address bar and nobody is signed in.
       return sendPage(response, 200, 'Sign in', html`${header}<main><section class="card" data-testid="sign-in">
-<h1>Sign in</h1><p>This demo app signs people in only through impersonation links.</p></section></main>`, authCookies(state));
+<h1>Sign in</h1><p data-testid="sign-in-status" data-state="custom">Enter your email address to sign in.</p>
+<form><label>Email <input name="email" type="email"></label><button type="button">Continue</button></form></section></main>`, []);
     }
+    if (route === 'GET /sign-in.js' && context.signIn === 'app') return sendSignInScript(response);
     if (route === 'GET /') {
       const state = authenticate(request, context);
-      const attributes: Record<string, string> = { 'data-session-id': state.signedIn ? state.session.id : '' };
-      return sendPage(response, 200, state.signedIn ? `Acme Notes – ${displayName(state.user)}` : 'Acme Notes – signed out', homeBody(state, appUrl), authCookies(state), {
-        scripts: ['/app.js'],
-        bodyAttributes: attributes,
-      });
+      return sendPage(response, 200, state.signedIn ? `Acme Notes – ${displayName(state.user)}` : 'Acme Notes – signed out', homeBody(state, appUrl), authCookies(state), clerkScript(state), fapi);
     }
     if (route === 'GET /api/session') {
       const state = authenticate(request, context);
@@ -241,7 +201,7 @@ export function createCustomerApp(context: AppContext) {
         saved = await formFields(request);
         context.submissions.push({ time: context.now(), path: url.pathname, fields: saved, userId: state.user.id, sessionId: state.session.id, actor: state.session.actor });
       }
-      return sendPage(response, state.signedIn ? 200 : 401, 'Account settings', accountBody(state, saved), authCookies(state));
+      return sendPage(response, state.signedIn ? 200 : 401, 'Account settings', accountBody(state, saved), authCookies(state), clerkScript(state), fapi);
     }
     if (route === 'GET /storage-probe') return sendPage(response, 200, 'Storage probe', probeBody, [], { scripts: ['/storage-probe.js'] });
     if (route === 'GET /app.css') return sendText(response, 200, 'text/css; charset=utf-8', APP_CSS);

@@ -107,3 +107,20 @@ export function createFaults(knownRoutes: readonly string[]): FaultController {
     },
   };
 }
+
+/** `ROUTE=KIND[:ARG]`: `status:503`, `latency:200`, `drop` or `drop:after` (performs the request, then drops). */
+export function parseFault(text: string): FaultSpec {
+  const at = text.lastIndexOf('=');
+  if (at <= 0) throw new Error(`--fault ${text}: expected ROUTE=KIND[:ARG]`);
+  const route = text.slice(0, at).trim();
+  const [kind, arg] = text.slice(at + 1).split(':') as [string, string | undefined];
+  const number = (name: string): number => {
+    const value = Number(arg);
+    if (arg === undefined || !Number.isInteger(value) || value < 0) throw new Error(`--fault ${text}: ${name} needs a non-negative integer`);
+    return value;
+  };
+  if (kind === 'status') return { route, kind: 'status', status: number('status') };
+  if (kind === 'latency') return { route, kind: 'latency', ms: number('latency') };
+  if (kind === 'drop' && (arg === undefined || arg === 'after')) return { route, kind: 'drop', afterHandling: arg === 'after' };
+  throw new Error(`--fault ${text}: KIND is status:N, latency:MS, drop or drop:after`);
+}

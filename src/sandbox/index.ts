@@ -1,10 +1,13 @@
-// The Clerk sandbox: a local stand-in for everything Understudy touches at Clerk. Three loopback
+// The Clerk sandbox: a local stand-in for everything Understudy touches at Clerk. Four loopback
 // listeners with their own origins: the Backend API (point `createClerkClient({ apiUrl })` at it),
-// the Frontend API (actor-token URLs), and a small customer app (where tickets sign people in).
+// the Frontend API (actor-token URLs, the sign-in calls clerk-js makes), the Account Portal (the
+// hosted sign-in page) and a small customer app.
+import { createHash } from 'node:crypto';
 import { createActorTokenStore, type SandboxActorToken } from './actor-tokens.ts';
 import { API_ROUTES, createBackendApi } from './backend-api.ts';
-import { createCustomerApp, type FormSubmission } from './customer-app.ts';
-import { createFaults, type Faults } from './faults.ts';
+import { createAccountsPortal } from './accounts-portal.ts';
+import { createCustomerApp, type FormSubmission, type SignInMode } from './customer-app.ts';
+import { createFaults, type FaultSpec, type Faults } from './faults.ts';
 import { createFrontendApi } from './frontend-api.ts';
 import { listen, type Listener } from './http.ts';
 import { randomToken } from './ids.ts';
@@ -24,7 +27,7 @@ export type { RequestRecord } from './request-log.ts';
 export type { SandboxUser } from './users.ts';
 export type { SandboxSession, SessionStatus } from './sessions.ts';
 export type { SandboxActorToken } from './actor-tokens.ts';
-export type { FormSubmission } from './customer-app.ts';
+export type { FormSubmission, SignInMode } from './customer-app.ts';
 
 export interface SandboxOptions {
   /** Backend API port; 0 (default) picks a free one. The other two listeners are always ephemeral. */
@@ -44,6 +47,18 @@ export interface SandboxOptions {
   recordBodies?: boolean;
   /** Most records kept in each request log (default 10,000). */
   maxRequestLog?: number;
+  /** Who consumes `__clerk_ticket`: the Account Portal (default), the app's `/sign-in`, or nobody. */
+  signIn?: SignInMode;
+  /** The sandbox's clock runs this many ms ahead of `now` (negative: behind). */
+  clockSkewMs?: number;
+  /** An impersonated session without a token refresh for this long ends (default 600000, Clerk's 10 minutes). */
+  inactivityMs?: number;
+  /** Impersonations allowed per calendar month; the next mint is refused with 422 as Clerk does. Default unlimited. */
+  quota?: number;
+  /** Faults injected from the start (same as `faults.inject`). */
+  faults?: FaultSpec[];
+  /** Sessions start `pending` (a session task outstanding), as with Clerk's session tasks. */
+  sessionTasks?: boolean;
 }
 
 /** Read access for assertions; the API objects are the exact JSON the Backend API would return. */
@@ -65,6 +80,8 @@ export interface Sandbox {
   /** Backend API base, without `/v1` (as `createClerkClient({ apiUrl })` expects). */
   apiUrl: string;
   frontendApiUrl: string;
+  /** The Account Portal: the instance's hosted sign-in page. */
+  accountsUrl: string;
   appUrl: string;
   secretKey: string;
   publishableKey: string;
@@ -79,22 +96,26 @@ export interface Sandbox {
 }
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-  const now = options.now ?? Date.now;
+  const baseNow = options.now ?? Date.now;
+  const skew = options.clockSkewMs ?? 0;
+  const now = skew === 0 ? baseNow : () => baseNow() + skew;
   const instance = options.instance ?? 'development';
   const secretKey = options.secretKey ?? `${instance === 'production' ? 'sk_live' : 'sk_test'}_${randomToken(30)}`;
   const maxRecords = options.maxRequestLog ?? 10_000;
-  const urls = { api: '', frontendApi: '', app: '' };
+  const urls = { api: '', frontendApi: '', accounts: '', app: '' };
+  const signIn = options.signIn ?? 'portal';
 
   const key = await createSigningKey();
   const jwks = () => [publicJwk(key)];
   const seed = generateSeed({ count: options.users ?? 200, seed: options.seed ?? 1, anchor: now() });
   const users = createUserIndex(seed.users);
-  const sessions = createSessionStore(now);
+  const sessions = createSessionStore(now, options.inactivityMs);
   const seedClient = sessions.createClient();
   for (const planned of seed.sessions) sessions.create({ userId: planned.userId, client: seedClient, createdAt: planned.createdAt });
   const tokens = createActorTokenStore({ now, key, frontendApiUrl: () => urls.frontendApi });
   const issuer: TokenIssuer = { now, key, frontendApiUrl: () => urls.frontendApi, appUrl: () => urls.app };
   const faults = createFaults(API_ROUTES);
+  for (const spec of options.faults ?? []) faults.inject(spec);
   const requests: RequestRecord[] = [];
   const pageRequests: RequestRecord[] = [];
   const submissions: FormSubmission[] = [];
@@ -108,30 +129,42 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         appUrl: () => urls.app,
         rateLimit: options.rateLimit ? createRateLimiter(instance === 'production' ? 1000 : 100, 10_000, now) : null,
         recordBodies: options.recordBodies ?? false,
+        quota: options.quota ?? null,
       }),
       options.port ?? 0,
     );
     listeners.push(api);
-    const frontendApi = await listen(withRequestLog('frontend-api', pageRequests, maxRecords, now, createFrontendApi({ tokens, jwks, appUrl: () => urls.app })));
+    const frontendApi = await listen(
+      withRequestLog('frontend-api', pageRequests, maxRecords, now, createFrontendApi({
+        tokens, sessions, users, issuer, jwks,
+        signInUrl: () => (signIn === 'portal' ? `${urls.accounts}/sign-in` : `${urls.app}/sign-in`),
+        browserOrigins: () => [urls.accounts, urls.app],
+        sessionTasks: options.sessionTasks ?? false,
+      })),
+    );
     listeners.push(frontendApi);
-    const app = await listen(withRequestLog('app', pageRequests, maxRecords, now, createCustomerApp({ now, users, sessions, tokens, issuer, submissions })));
+    urls.frontendApi = frontendApi.url;
+    const cookieSuffix = sessionCookieSuffix(publishableKeyFor(instance, urls.frontendApi));
+    const accounts = await listen(withRequestLog('accounts', pageRequests, maxRecords, now, createAccountsPortal({ issuer, cookieSuffix, afterSignInUrl: () => `${urls.app}/` })));
+    listeners.push(accounts);
+    const app = await listen(withRequestLog('app', pageRequests, maxRecords, now, createCustomerApp({ now, users, sessions, issuer, submissions, signIn, cookieSuffix })));
     listeners.push(app);
     urls.api = api.url;
-    urls.frontendApi = frontendApi.url;
+    urls.accounts = accounts.url;
     urls.app = app.url;
   } catch (error) {
     await closeAll();
     throw error;
   }
 
-  const frontendHost = new URL(urls.frontendApi).host;
   let closing: Promise<void> | null = null;
   return {
     apiUrl: urls.api,
     frontendApiUrl: urls.frontendApi,
+    accountsUrl: urls.accounts,
     appUrl: urls.app,
     secretKey,
-    publishableKey: `${instance === 'production' ? 'pk_live' : 'pk_test'}_${Buffer.from(`${frontendHost}$`).toString('base64')}`,
+    publishableKey: publishableKeyFor(instance, urls.frontendApi),
     instance,
     faults,
     requests,
@@ -158,4 +191,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       return closing;
     },
   };
+}
+
+function publishableKeyFor(instance: 'development' | 'production', frontendApiUrl: string): string {
+  return `${instance === 'production' ? 'pk_live' : 'pk_test'}_${Buffer.from(`${new URL(frontendApiUrl).host}$`).toString('base64')}`;
+}
+
+/** clerk-js suffixes cookies with 8 characters of base64url(SHA-1(publishable key)) (clerk/javascript shared keys.ts getCookieSuffix). */
+export function sessionCookieSuffix(publishableKey: string): string {
+  return createHash('sha1').update(publishableKey).digest('base64url').slice(0, 8);
 }

@@ -3,7 +3,7 @@
 
 export interface RequestRecord {
   /** `api` is the Backend API; `frontend-api` and `app` are what a browser visits. */
-  server: 'api' | 'frontend-api' | 'app';
+  server: 'api' | 'frontend-api' | 'accounts' | 'app';
   method: string;
   path: string;
   /** The spec's route (`GET /users/{user_id}`), or null when nothing matched. */

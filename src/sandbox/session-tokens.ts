@@ -14,10 +14,11 @@ export interface TokenIssuer {
   appUrl: () => string;
 }
 
-export function mintSessionToken(session: SandboxSession, issuer: TokenIssuer): string {
+/** `azp` is the origin that asked for the token (the portal or the app), as clerk-js sends it. */
+export function mintSessionToken(session: SandboxSession, issuer: TokenIssuer, azp = issuer.appUrl()): string {
   const iat = Math.floor(issuer.now() / 1000);
   const claims: Claims = {
-    azp: issuer.appUrl(),
+    azp,
     exp: Math.min(iat + SESSION_TOKEN_LIFETIME_SECONDS, Math.floor(session.expireAt / 1000)),
     fva: [Math.floor((issuer.now() - session.createdAt) / 60_000), -1],
     iat,
@@ -25,7 +26,7 @@ export function mintSessionToken(session: SandboxSession, issuer: TokenIssuer): 
     jti: randomBytes(10).toString('hex'),
     nbf: iat - 10,
     sid: session.id,
-    sts: 'active',
+    sts: session.status === 'pending' ? 'pending' : 'active',
     sub: session.userId,
     v: 2,
     ...(session.actor ? { act: session.actor } : {}),

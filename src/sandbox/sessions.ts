@@ -40,6 +40,8 @@ export interface NewSession {
   /** Impersonated sessions end after the token's session_max_duration_in_seconds. */
   maxDurationMs?: number;
   createdAt?: number;
+  /** `pending` while the session has tasks outstanding (Clerk session tasks). */
+  status?: 'active' | 'pending';
 }
 
 export interface SessionFilter {
@@ -66,17 +68,26 @@ const DAY = 86_400_000;
 const DEFAULT_LIFETIME_MS = 7 * DAY;
 const ABANDON_AFTER_MS = 30 * DAY;
 
-export function createSessionStore(now: () => number): SessionStore {
+/** Clerk ends an impersonated session after 10 minutes without activity (Clerk impersonation docs). */
+export const IMPERSONATION_INACTIVITY_MS = 600_000;
+
+export function createSessionStore(now: () => number, inactivityMs = IMPERSONATION_INACTIVITY_MS): SessionStore {
   const sessions = new Map<string, SandboxSession>();
   const byUser = new Map<string, SandboxSession[]>();
   const clients = new Map<string, SandboxClient>();
   const clientsBySecret = new Map<string, SandboxClient>();
 
-  /** Applies the passage of time: an active session past its expiry is expired. */
+  /**
+   * Applies the passage of time: a live session past its expiry is expired, and so is an
+   * impersonated one without activity (a token refresh) for `inactivityMs`.
+   */
   function refresh(session: SandboxSession): SandboxSession {
-    if ((session.status === 'active' || session.status === 'pending') && now() >= session.expireAt) {
+    if (session.status !== 'active' && session.status !== 'pending') return session;
+    const idleAt = session.actor ? session.lastActiveAt + inactivityMs : Infinity;
+    const endAt = Math.min(session.expireAt, idleAt);
+    if (now() >= endAt) {
       session.status = 'expired';
-      session.updatedAt = session.expireAt;
+      session.updatedAt = endAt;
     }
     return session;
   }
@@ -90,7 +101,7 @@ export function createSessionStore(now: () => number): SessionStore {
       return client;
     },
     clientBySecret: (secret) => clientsBySecret.get(secret),
-    create({ userId, client, actor = null, actorTokenId = null, maxDurationMs, createdAt = now() }) {
+    create({ userId, client, actor = null, actorTokenId = null, maxDurationMs, createdAt = now(), status = 'active' }) {
       const impersonated = maxDurationMs !== undefined;
       const expireAt = createdAt + (maxDurationMs ?? DEFAULT_LIFETIME_MS);
       const session: SandboxSession = {
@@ -99,7 +110,7 @@ export function createSessionStore(now: () => number): SessionStore {
         clientId: client.id,
         actor,
         actorTokenId,
-        status: 'active',
+        status,
         createdAt,
         updatedAt: createdAt,
         lastActiveAt: createdAt,

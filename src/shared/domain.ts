@@ -133,7 +133,10 @@ export type EndReason =
   | 'app-quit'
   | 'recovery' // found live after a crash, ended at the next start
   | 'verification-failed'
-  | 'revoked-token'; // a pending token revoked from the history
+  | 'revoked-token' // a pending token revoked from the history
+  | 'sign-in-timeout' // no verified session appeared in time (the sign-in page ignored the ticket)
+  | 'ticket-error' // Clerk refused the ticket in the window (used, revoked, expired…)
+  | 'ended-at-clerk'; // Clerk had ended the session (inactivity, revoked elsewhere)
 
 export interface LedgerEntry {
   /** Local id, also the impersonation id. */

@@ -3,9 +3,10 @@
 // with Retry-After honoured; a mint never retried).
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createClerkBackendGateway } from '../../src/main/clerk/clerk-backend-gateway.ts';
-import type { ClerkGateway, GatewayOptions } from '../../src/main/clerk/gateway.ts';
+import { SessionTokenTimingError, type ClerkGateway, type GatewayOptions } from '../../src/main/clerk/gateway.ts';
 import { AppError } from '../../src/shared/errors.ts';
 import { SANDBOX_FIXTURES, startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
+import { CookieJar, signInWithTicket as followTicket } from '../sandbox/helpers.ts';
 
 let sandbox: Sandbox;
 const USERS = 60;
@@ -47,21 +48,13 @@ async function failure(promise: Promise<unknown>): Promise<AppError> {
 /** Requests to `route` received since `from` (an index into sandbox.requests). */
 const requestsTo = (route: string, from: number) => sandbox.requests.slice(from).filter((record) => record.route === route);
 
-/** Follows an actor token's ticket URL like a browser (redirects by hand) and returns the __session JWT. */
-async function signInWithTicket(url: string): Promise<string> {
-  let next = url;
-  for (let hop = 0; hop < 5; hop++) {
-    const response = await fetch(next, { redirect: 'manual' });
-    const session = response.headers
-      .getSetCookie()
-      .map((cookie) => /^__session=([^;]+)/.exec(cookie)?.[1])
-      .find((value) => value);
-    if (session) return session;
-    const location = response.headers.get('location');
-    if (!location) throw new Error(`ticket flow stopped with status ${response.status}`);
-    next = new URL(location, next).href;
-  }
-  throw new Error('too many redirects');
+/** Follows an actor token's ticket URL as a browser running the sign-in page's script does; returns the __session JWT. */
+async function signInWithTicket(url: string, on: Sandbox = sandbox): Promise<string> {
+  const jar = new CookieJar();
+  const landed = await followTicket(url, jar, on);
+  const jwt = jar.cookies.get('__session');
+  if (!jwt) throw new Error(`ticket flow stopped with status ${landed.status}`);
+  return jwt;
 }
 
 describe('reads', () => {
@@ -150,6 +143,21 @@ describe('actor tokens, sessions and verification', () => {
     expect((await failure(clerk.revokeActorToken(token.id))).kind).toBe('conflict');
   });
 
+  it('tolerates up to a minute of clock skew between this machine and Clerk, but not more', async () => {
+    for (const [skewMs, ok] of [[45_000, true], [-45_000, true], [150_000, false]] as const) {
+      const skewed = await startSandbox({ users: 10, clockSkewMs: skewMs });
+      try {
+        const clerk = createClerkBackendGateway({ secretKey: skewed.secretKey, apiUrl: skewed.apiUrl, sleep: async () => undefined });
+        const token = await clerk.createActorToken({ userId: SANDBOX_FIXTURES.plain[0], actor: { sub: SANDBOX_FIXTURES.operator }, expiresInSeconds: 600, sessionMaxDurationInSeconds: 600 });
+        const verifying = clerk.verifySessionToken(await signInWithTicket(token.url, skewed));
+        if (ok) await expect(verifying).resolves.toMatchObject({ sub: SANDBOX_FIXTURES.plain[0] });
+        else await expect(verifying).rejects.toBeInstanceOf(SessionTokenTimingError);
+      } finally {
+        await skewed.close();
+      }
+    }
+  });
+
   it('revokes an unused token', async () => {
     const { gateway: clerk } = gateway();
     const token = await clerk.createActorToken({ userId: SANDBOX_FIXTURES.plain[1], actor: { sub: SANDBOX_FIXTURES.operator }, expiresInSeconds: 60, sessionMaxDurationInSeconds: 60 });
@@ -191,18 +199,18 @@ describe('error mapping', () => {
     const { gateway: clerk } = gateway();
     const mint = () => clerk.createActorToken({ userId: SANDBOX_FIXTURES.plain[0], actor: { sub: SANDBOX_FIXTURES.operator }, expiresInSeconds: 60, sessionMaxDurationInSeconds: 60 });
     sandbox.faults.inject({ route: 'POST /actor_tokens', kind: 'status', status: 402, times: 1 });
-    expect(await failure(mint())).toMatchObject({ kind: 'quota', message: expect.stringMatching(/not on your Clerk plan/) });
-    sandbox.faults.inject({
-      route: 'POST /actor_tokens',
-      kind: 'status',
-      status: 422,
-      times: 1,
-      body: {
-        errors: [{ code: 'impersonation_quota_exceeded', message: 'quota exceeded', long_message: 'You have used all 100 impersonations of this month.', meta: { limit: 100, used: 100 } }],
-        clerk_trace_id: 'trace',
-      },
-    });
-    expect(await failure(mint())).toMatchObject({ kind: 'quota', message: expect.stringMatching(/used all 100 impersonations/) });
+    expect(await failure(mint())).toMatchObject({ kind: 'quota', message: expect.stringMatching(/not on this instance's Clerk plan/) });
+    // A free plan's monthly quota, as the sandbox refuses it (Clerk's 422 impersonation_limit_exceeded).
+    const limited = await startSandbox({ users: 10, quota: 2 });
+    try {
+      const onLimited = createClerkBackendGateway({ secretKey: limited.secretKey, apiUrl: limited.apiUrl, sleep: async () => undefined });
+      const mintThere = () => onLimited.createActorToken({ userId: SANDBOX_FIXTURES.plain[0], actor: { sub: SANDBOX_FIXTURES.operator }, expiresInSeconds: 60, sessionMaxDurationInSeconds: 60 });
+      await mintThere();
+      await mintThere();
+      expect(await failure(mintThere())).toMatchObject({ kind: 'quota', message: expect.stringMatching(/2 of 2 impersonations used this billing period/) });
+    } finally {
+      await limited.close();
+    }
   });
 
   it('reports 5xx and dropped connections as network trouble once retries are spent', async () => {

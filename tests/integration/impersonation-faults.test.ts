@@ -23,6 +23,7 @@ import { createElectronStoreDocuments } from '../../src/main/electron/electron-s
 import { Ledger } from '../../src/main/ledger/ledger.ts';
 import { defaultPolicy } from '../../src/main/policy/policy.ts';
 import { SANDBOX_FIXTURES, startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
+import { CookieJar, signInWithTicket } from '../sandbox/helpers.ts';
 
 const [ADA] = SANDBOX_FIXTURES.plain;
 
@@ -43,19 +44,16 @@ class HttpWindow implements ImpersonationWindow {
     this.events = events;
     this.impersonationId = spec.impersonationId;
   }
-  /** Visits the ticket URL and every redirect after it; returns the final status. */
+  /**
+   * Follows the ticket URL as a partition whose page runs JavaScript: the redirects to the sign-in
+   * page, the ticket sign-in its script makes (clerk-js), then the app. Returns the final status.
+   */
   async visitTicket(): Promise<number> {
-    let url = this.spec.ticketUrl;
-    for (let hop = 0; hop < 5; hop += 1) {
-      const cookie = [...this.jar].map(([name, value]) => `${name}=${value}`).join('; ');
-      const response = await fetch(url, { redirect: 'manual', headers: cookie ? { cookie } : {} });
-      for (const line of response.headers.getSetCookie()) this.#store(line);
-      const location = response.headers.get('location');
-      await response.arrayBuffer();
-      if (!location) return response.status;
-      url = new URL(location, url).href;
-    }
-    return 0;
+    const jar = new CookieJar();
+    for (const [name, value] of this.jar) jar.cookies.set(name, decodeURIComponent(value));
+    const landed = await signInWithTicket(this.spec.ticketUrl, jar, { frontendApiUrl: new URL(this.spec.ticketUrl).origin });
+    for (const [name, value] of jar.cookies) if (this.jar.get(name) !== encodeURIComponent(value)) this.#store(`${name}=${encodeURIComponent(value)}`);
+    return landed.status;
   }
   #store(line: string) {
     const [pair] = line.split(';');
@@ -175,7 +173,7 @@ describe('impersonation when Clerk misbehaves', () => {
     const { orchestrator, ledger } = build();
     sandbox.faults.inject({ route: 'POST /actor_tokens', kind: 'status', status: 402, times: 1 });
     await expect(orchestrator.start(request)).rejects.toMatchObject({ kind: 'quota' });
-    expect(ledger.query()[0]).toMatchObject({ status: 'failed', error: expect.stringMatching(/not on your Clerk plan/) });
+    expect(ledger.query()[0]).toMatchObject({ status: 'failed', error: expect.stringMatching(/not on this instance's Clerk plan/) });
   });
 
   it('verifies again when the JWKS stayed unavailable through all of the SDK’s own attempts', async () => {

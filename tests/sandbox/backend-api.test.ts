@@ -4,7 +4,7 @@
 import { isClerkAPIResponseError } from '@clerk/backend/errors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_FIXTURES, startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
-import { clerkFor, CookieJar, ticketUrl, validateRecordedResponses, visit } from './helpers.ts';
+import { clerkFor, CookieJar, signInWithTicket, ticketUrl, validateRecordedResponses, visit } from './helpers.ts';
 import { validateResponse } from './openapi.ts';
 
 let sandbox: Sandbox;
@@ -231,11 +231,14 @@ describe('actor tokens', () => {
     const again = await apiError(clerk.actorTokens.revoke(token.id));
     expect(again.status).toBe(400);
     expect(again.errors[0]?.message).toBe('cannot revoke');
+    // Clerk's catalogue (clerk-docs data/api_errors.json, ActorTokenCannotBeRevoked).
+    expect(again.errors[0]?.code).toBe('actor_token_cannot_be_revoked_code');
+    expect(again.errors[0]?.longMessage).toBe('Actor token cannot be revoked because its status is revoked. Only pending tokens can be revoked.');
     const missing = await apiError(clerk.actorTokens.revoke('act_missing'));
     expect(missing.status).toBe(404);
 
     const accepted = await clerk.actorTokens.create({ userId: SANDBOX_FIXTURES.plain[2], actor: { sub: SANDBOX_FIXTURES.operator } });
-    await visit(ticketUrl(accepted), new CookieJar());
+    await signInWithTicket(ticketUrl(accepted), new CookieJar(), sandbox);
     expect((await apiError(clerk.actorTokens.revoke(accepted.id))).status).toBe(400);
   });
 });
@@ -249,7 +252,7 @@ describe('sessions', () => {
 
     const actor = { sub: SANDBOX_FIXTURES.operator, reason: 'Billing question' };
     const token = await clerk.actorTokens.create({ userId, actor });
-    const signedIn = await visit(ticketUrl(token), new CookieJar());
+    const signedIn = await signInWithTicket(ticketUrl(token), new CookieJar(), sandbox);
     expect(signedIn.status).toBe(200);
 
     const active = await clerk.sessions.getSessionList({ userId, status: 'active' });
@@ -279,7 +282,7 @@ describe('sessions', () => {
     const userId = SANDBOX_FIXTURES.admin;
     for (let index = 0; index < 3; index++) {
       const token = await clerk.actorTokens.create({ userId, actor: { sub: SANDBOX_FIXTURES.operator } });
-      await visit(ticketUrl(token), new CookieJar());
+      await signInWithTicket(ticketUrl(token), new CookieJar(), sandbox);
     }
     const all = (await (await raw(`/sessions?user_id=${userId}`)).json()) as { id: string; client_id: string }[];
     expect(Array.isArray(all)).toBe(true);

@@ -6,7 +6,7 @@ import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SANDBOX_FIXTURES } from '../../src/sandbox/index.ts';
-import { clerkFor, CookieJar, testIdText, ticketUrl, visit } from './helpers.ts';
+import { clerkFor, CookieJar, signInWithTicket, testIdText, ticketUrl, visit } from './helpers.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 // Node runs the TypeScript sources directly (type stripping), which needs Node 22.
@@ -15,6 +15,7 @@ const node = Number(process.versions.node.split('.')[0]) >= 22 ? process.execPat
 interface Ready {
   apiUrl: string;
   frontendApiUrl: string;
+  accountsUrl: string;
   appUrl: string;
   secretKey: string;
   publishableKey: string;
@@ -70,9 +71,9 @@ describe('node src/sandbox/cli.ts', () => {
     const port = await freePort();
     const running = await startCli(['--port', String(port), '--users', '500']);
     const { ready } = running;
-    expect(Object.keys(ready)).toEqual(['apiUrl', 'frontendApiUrl', 'appUrl', 'secretKey', 'publishableKey']);
+    expect(Object.keys(ready)).toEqual(['apiUrl', 'frontendApiUrl', 'accountsUrl', 'appUrl', 'secretKey', 'publishableKey']);
     expect(ready.apiUrl).toBe(`http://127.0.0.1:${port}`);
-    for (const url of [ready.frontendApiUrl, ready.appUrl]) expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    for (const url of [ready.frontendApiUrl, ready.accountsUrl, ready.appUrl]) expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(ready.secretKey).toMatch(/^sk_test_/);
     expect(Buffer.from(ready.publishableKey.replace('pk_test_', ''), 'base64').toString()).toBe(`${new URL(ready.frontendApiUrl).host}$`);
 
@@ -85,7 +86,7 @@ describe('node src/sandbox/cli.ts', () => {
     const actor = { sub: SANDBOX_FIXTURES.operator, reason: 'CLI round trip' };
     const token = await clerk.actorTokens.create({ userId: subject.id, actor, expiresInSeconds: 300 });
     const jar = new CookieJar();
-    const page = await visit(ticketUrl(token), jar);
+    const page = await signInWithTicket(ticketUrl(token), jar, ready);
     expect(testIdText(page.html, 'subject-id')).toBe(subject.id);
     expect(testIdText(page.html, 'actor-sub')).toBe(SANDBOX_FIXTURES.operator);
 
@@ -115,5 +116,32 @@ describe('node src/sandbox/cli.ts', () => {
     bad.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     const code = await new Promise<number | null>((done) => bad.on('exit', done));
     expect([code, stdout]).toEqual([1, '']);
+  });
+
+  it('takes Clerk-like modes from the command line: --sign-in, --quota, --clock-skew-ms and repeatable --fault', async () => {
+    const running = await startCli(['--port', '0', '--users', '10', '--sign-in', 'ignores-ticket', '--quota', '1', '--clock-skew-ms', '120000',
+      '--fault', 'GET /users/count=status:503', '--fault', 'GET /users/{user_id}=status:429']);
+    try {
+      const { ready } = running;
+      const clerk = clerkFor(ready);
+      const actor = { sub: SANDBOX_FIXTURES.operator };
+      const token = await clerk.actorTokens.create({ userId: SANDBOX_FIXTURES.plain[0], actor });
+      // The sandbox's clock runs two minutes ahead of this machine's.
+      expect(token.createdAt - Date.now()).toBeGreaterThan(100_000);
+      const refused = await fetch(`${ready.apiUrl}/v1/actor_tokens`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ready.secretKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ user_id: SANDBOX_FIXTURES.plain[1], actor }),
+      });
+      const body = (await refused.json()) as { errors: { code: string; meta: unknown; long_message: string }[] };
+      expect([refused.status, body.errors[0]?.code, body.errors[0]?.meta]).toEqual([422, 'impersonation_limit_exceeded', { used: 1, limit: 1 }]);
+      expect(body.errors[0]?.long_message).toContain('(1/1)');
+      expect((await fetch(`${ready.apiUrl}/v1/users/count`, { headers: { authorization: `Bearer ${ready.secretKey}` } })).status).toBe(503);
+      const landing = await visit(ticketUrl(token), new CookieJar());
+      expect(new URL(landing.url).origin + new URL(landing.url).pathname).toBe(`${ready.appUrl}/sign-in`);
+    } finally {
+      running.child.kill('SIGTERM');
+      await running.exit;
+    }
   });
 });

@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_FIXTURES, startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
 import { clerkFor, validateRecordedResponses } from './helpers.ts';
 import { validateComponent } from './openapi.ts';
+import { parseFault } from '../../src/sandbox/faults.ts';
 
 let sandbox: Sandbox;
 let clerk: ReturnType<typeof clerkFor>;
@@ -139,5 +140,15 @@ describe('rate limit (opt-in)', () => {
     } finally {
       await limited.close();
     }
+  });
+});
+
+describe('--fault ROUTE=KIND[:ARG]', () => {
+  it('parses the command line form into the fault injection spec, and refuses anything else', () => {
+    expect(parseFault('POST /actor_tokens=status:503')).toEqual({ route: 'POST /actor_tokens', kind: 'status', status: 503 });
+    expect(parseFault('*=latency:200')).toEqual({ route: '*', kind: 'latency', ms: 200 });
+    expect(parseFault('GET /users=drop')).toEqual({ route: 'GET /users', kind: 'drop', afterHandling: false });
+    expect(parseFault('POST /actor_tokens=drop:after')).toEqual({ route: 'POST /actor_tokens', kind: 'drop', afterHandling: true });
+    for (const bad of ['GET /users', 'GET /users=status', 'GET /users=status:x', 'GET /users=explode', '=drop']) expect(() => parseFault(bad)).toThrow();
   });
 });

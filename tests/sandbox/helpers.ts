@@ -87,3 +87,53 @@ export function validateRecordedResponses(sandbox: Sandbox): number {
   }
   return checked;
 }
+
+/** Clerk's error envelope's first code, from a response body. */
+export function errorCode(text: string): string | undefined {
+  try {
+    return (JSON.parse(text) as { errors?: { code?: string }[] }).errors?.[0]?.code;
+  } catch {
+    return undefined;
+  }
+}
+
+async function fapiPost(fapi: string, path: string, jar: CookieJar, fields: Record<string, string> = {}): Promise<{ status: number; text: string }> {
+  const response = await fetch(`${fapi}${path}`, {
+    method: 'POST',
+    body: new URLSearchParams(fields),
+    headers: { cookie: jar.header(), 'content-type': 'application/x-www-form-urlencoded' },
+  });
+  jar.store(response);
+  return { status: response.status, text: await response.text() };
+}
+
+/** What the app page's script does: ask the Frontend API for a fresh token of the client's session. */
+export async function refreshSessionToken(sandbox: Pick<Sandbox, 'frontendApiUrl'>, jar: CookieJar): Promise<{ status: number; text: string }> {
+  const client = (await (await fetch(`${sandbox.frontendApiUrl}/v1/client`, { headers: { cookie: jar.header() } })).json()) as { response: { last_active_session_id: string | null } | null };
+  const id = client.response?.last_active_session_id;
+  if (!id) return { status: 401, text: '{"errors":[{"code":"signed_out"}]}' };
+  const token = await fapiPost(sandbox.frontendApiUrl, `/v1/client/sessions/${id}/tokens`, jar);
+  if (token.status === 200) jar.cookies.set('__session', (JSON.parse(token.text) as { jwt: string }).jwt);
+  return token;
+}
+
+/**
+ * Follows a ticket URL as a browser with JavaScript does: the redirects to the sign-in page, then
+ * that page's script (sign-in with strategy=ticket, touch, token, `__session`), then the app. A
+ * failure answers the Frontend API's status and JSON body.
+ */
+export async function signInWithTicket(url: string, jar: CookieJar, sandbox: Pick<Sandbox, 'frontendApiUrl'>): Promise<Visit> {
+  const landing = await visit(url, jar);
+  const ticket = new URL(landing.url).searchParams.get('__clerk_ticket');
+  if (landing.status !== 200 || !ticket) return landing;
+  const after = /data-after="([^"]*)"/.exec(landing.html)?.[1];
+  if (!after) return landing;
+  const signIn = await fapiPost(sandbox.frontendApiUrl, '/v1/client/sign_ins', jar, { strategy: 'ticket', ticket });
+  if (signIn.status !== 200) return { status: signIn.status, url: `${sandbox.frontendApiUrl}/v1/client/sign_ins`, html: signIn.text, hops: landing.hops };
+  const id = (JSON.parse(signIn.text) as { response: { created_session_id: string } }).response.created_session_id;
+  await fapiPost(sandbox.frontendApiUrl, `/v1/client/sessions/${id}/touch`, jar);
+  const token = await fapiPost(sandbox.frontendApiUrl, `/v1/client/sessions/${id}/tokens`, jar);
+  jar.cookies.set('__session', (JSON.parse(token.text) as { jwt: string }).jwt);
+  const app = await visit(after.replace(/&amp;/g, '&'), jar);
+  return { ...app, hops: [...landing.hops, ...app.hops] };
+}

@@ -1,6 +1,6 @@
 import { ClerkAPIResponseError } from '@clerk/backend/errors';
 import { describe, expect, it } from 'vitest';
-import { RequestTimeoutError, toAppError, toWriteError } from '../../src/main/clerk/errors.ts';
+import { RequestTimeoutError, toAppError, toRevokeTokenError, toWriteError } from '../../src/main/clerk/errors.ts';
 
 function apiError(status: number | undefined, errors: { code: string; message: string; long_message?: string }[], retryAfter?: number) {
   const error = new ClerkAPIResponseError('', { data: errors, status: status as number, ...(retryAfter !== undefined ? { retryAfter } : {}) });
@@ -19,14 +19,35 @@ describe('toAppError', () => {
       message: 'Clerk refused to search users: limit must be at most 500',
     });
     expect(toAppError(apiError(400, [{ code: 'malformed_request', message: 'bad' }]), 'x').kind).toBe('validation');
-    expect(toAppError(apiError(402, [{ code: 'payment_required', message: 'no' }]), 'x')).toMatchObject({ kind: 'quota', message: expect.stringMatching(/not on your Clerk plan/) });
+    expect(toAppError(apiError(402, [{ code: 'unsupported_subscription_plan_features', message: 'Unsupported plan features' }]), 'x')).toMatchObject({ kind: 'quota', message: expect.stringMatching(/not on this instance's Clerk plan \(Clerk: Unsupported plan features\)/) });
     expect(toAppError(apiError(422, [{ code: 'impersonation_quota_exceeded', message: 'quota exceeded' }]), 'x')).toMatchObject({
       kind: 'quota',
       message: expect.stringMatching(/quota .* used up/),
     });
     expect(toAppError(apiError(400, [{ code: 'actor_token_cannot_be_revoked', message: 'cannot revoke' }]), 'x').kind).toBe('conflict');
+    expect(toAppError(apiError(400, [{ code: 'actor_token_cannot_be_revoked_code', message: 'cannot revoke' }]), 'x').kind).toBe('conflict');
   });
 
+  it('shows used and limit of the impersonation quota from Clerk\'s 422 (its long message; the SDK drops meta)', () => {
+    const body = [{ code: 'impersonation_limit_exceeded', message: 'Impersonation limit exceeded', long_message: 'Your application has reached the impersonation limit for your plan (5/5). The limit will reset at the beginning of the next billing period.' }];
+    expect(toAppError(apiError(422, body), 'x')).toMatchObject({ kind: 'quota', message: expect.stringMatching(/5 of 5 impersonations used/) });
+  });
+
+  it('says what Clerk forbade on a 403, in Clerk\'s words', () => {
+    expect(toAppError(apiError(403, [{ code: 'user_banned', message: 'User banned', long_message: 'You have been banned.' }]), 'create the token').message).toBe('Clerk forbids this (create the token): You have been banned.');
+  });
+});
+
+describe('toRevokeTokenError', () => {
+  it('reads any 400 from revoking a token as "maybe used", whatever its code', () => {
+    for (const code of ['actor_token_cannot_be_revoked_code', 'actor_token_cannot_be_revoked', 'some_future_code']) {
+      expect(toRevokeTokenError(apiError(400, [{ code, message: 'cannot revoke' }]), 'revoke').kind, code).toBe('conflict');
+    }
+    expect(toRevokeTokenError(apiError(404, [{ code: 'resource_not_found', message: 'not found' }]), 'revoke').kind).toBe('not-found');
+  });
+});
+
+describe('toAppError, other statuses', () => {
   it('carries Retry-After on 429', () => {
     const error = toAppError(apiError(429, [{ code: 'too_many_requests', message: 'slow down' }], 7), 'search users');
     expect(error.toData()).toEqual({ kind: 'rate-limited', message: 'Clerk is limiting requests for this instance. Try again in 7 s.', retryAfterSeconds: 7 });

@@ -2,6 +2,7 @@
 // and sessions like Clerk does, a window host double, and a clock the test turns by hand.
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { LedgerEntry, Profile, SessionSummary } from '../../src/shared/domain.ts';
+import { SessionTokenTimingError } from '../../src/main/clerk/gateway.ts';
 import { AppError } from '../../src/shared/errors.ts';
 import type { ClerkGateway, ClerkUser, MintRequest, VerifiedSession } from '../../src/main/clerk/gateway.ts';
 import { Ledger } from '../../src/main/ledger/ledger.ts';
@@ -124,6 +125,7 @@ class FakeClerk implements ClerkGateway {
     return [...this.sessions.values()].filter((s) => s.userId === userId && (!status || s.status === status));
   }
   async getSession(sessionId: string) {
+    this.calls.push(`getSession ${sessionId}`);
     const session = this.sessions.get(sessionId);
     if (!session) throw new AppError({ kind: 'not-found', message: 'No such session' });
     return session;
@@ -140,8 +142,8 @@ class FakeClerk implements ClerkGateway {
     this.calls.push('verifySessionToken');
     const failure = this.verifyFailures.shift();
     if (failure) throw failure;
-    if (!jwt.startsWith('signed.')) throw new AppError({ kind: 'validation', message: 'The session token is not valid.' });
-    return JSON.parse(Buffer.from(jwt.slice(7), 'base64url').toString()) as VerifiedSession;
+    if (!jwt.endsWith('.signed')) throw new AppError({ kind: 'validation', message: 'The session token is not valid.' });
+    return JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString()) as VerifiedSession;
   }
 
   /** What a browser visiting the ticket URL gets: the token is used up, a session exists, and its JWT. */
@@ -160,8 +162,8 @@ class FakeClerk implements ClerkGateway {
     this.sessions.set(session.id, session);
     return session;
   }
-  jwt(claims: { sub: string; sid: string; act: Record<string, unknown> | null }) {
-    return `signed.${Buffer.from(JSON.stringify({ ...claims, iss: 'https://clerk.acme.test', exp: 0 })).toString('base64url')}`;
+  jwt(claims: { sub: string; sid: string; act: Record<string, unknown> | null }, iss = 'https://clerk.acme.test') {
+    return `header.${Buffer.from(JSON.stringify({ ...claims, iss, exp: 0 })).toString('base64url')}.signed`;
   }
 }
 
@@ -332,13 +334,14 @@ describe('start', () => {
     expect(view).toMatchObject({ phase: 'waiting', subject: { id: 'user_ada' }, operatorUserId: 'user_op', sessionId: null });
 
     const token = clerk.tokens.get('act_1')!;
-    expect(token.actor).toEqual({ sub: 'user_op', ticket: 'SUP-42' });
+    expect(token.actor).toEqual({ sub: 'user_op', ticket: 'SUP-42', ref: view.id });
     expect(token.sessionMax).toBe(900);
 
     const window = host.byId(view.id);
     expect(window.spec.partition).toMatch(/^understudy-impersonation-/);
     expect(window.spec.ticketUrl).toContain(token.ticket);
-    expect(window.spec.navigation).toEqual({ allowedOrigins: [], frontendApiOrigin: 'https://clerk.acme.test' });
+    // A development instance (sk_test_): its app may run on http://localhost.
+    expect(window.spec.navigation).toEqual({ allowedOrigins: [], frontendApiOrigin: 'https://clerk.acme.test', allowLoopbackHttp: true });
     expect(window.spec.banner).toMatchObject({ headline: 'Impersonating Ada Lovelace (user_ada@example.com)', canEnd: true });
     expect(window.banner).toMatchObject({ status: 'Signing in…', timeLeft: null });
     // Neither the ticket nor its URL is ever written down.
@@ -488,7 +491,7 @@ describe('sign-in', () => {
   it('fails on a token that does not verify, and revokes the unused ticket', async () => {
     const view = await orchestrator.start(request());
     const window = host.byId(view.id);
-    window.setCookie('__session', 'forged.jwt.value');
+    window.setCookie('__session', clerk.jwt({ sub: 'user_ada', sid: 'sess_f', act: null }).replace(/\.signed$/, '.forged'));
     await settle();
     expect(entry(view.id)).toMatchObject({ status: 'failed', error: expect.stringMatching(/could not be verified/) });
     expect(clerk.tokens.get('act_1')!.status).toBe('revoked');
@@ -509,7 +512,7 @@ describe('sign-in', () => {
     const window = host.byId(view.id);
     await signIn(window);
     const sessionId = entry(view.id).sessionId!;
-    window.setCookie('__session', clerk.jwt({ sub: 'user_ada', sid: 'sess_other', act: { sub: 'user_op', ticket: 'SUP-42' } }));
+    window.setCookie('__session', clerk.jwt({ sub: 'user_ada', sid: 'sess_other', act: { sub: 'user_op', ticket: 'SUP-42', ref: view.id } }));
     await settle();
     expect(entry(view.id)).toMatchObject({ status: 'ended', endedBy: { reason: 'verification-failed' } });
     expect(clerk.sessions.get(sessionId)!.status).toBe('revoked');
@@ -521,7 +524,7 @@ describe('sign-in', () => {
     const window = host.byId(view.id);
     await signIn(window);
     const sid = entry(view.id).sessionId!;
-    window.setCookie('__session', clerk.jwt({ sub: 'user_ada', sid, act: { sub: 'user_op', ticket: 'SUP-42' } }));
+    window.setCookie('__session', clerk.jwt({ sub: 'user_ada', sid, act: { sub: 'user_op', ticket: 'SUP-42', ref: view.id } }));
     await settle();
     expect(entry(view.id).status).toBe('accepted');
     expect(window.closed).toBe(false);
@@ -657,6 +660,129 @@ describe('end', () => {
     await clock.advance(FINISHED_VISIBLE_MS);
     expect(orchestrator.list()).toEqual([]);
     expect(changes).toBeGreaterThan(3);
+  });
+});
+
+describe('real instances', () => {
+  it('ends a sign-in that never completes after 90 s, revokes the token and explains why', async () => {
+    const view = await orchestrator.start(request());
+    await clock.advance(89_000);
+    expect(entry(view.id).status).toBe('pending');
+    await clock.advance(1_000);
+    expect(clerk.tokens.get('act_1')!.status).toBe('revoked');
+    expect(entry(view.id)).toMatchObject({ status: 'revoked', endedBy: { reason: 'sign-in-timeout', by: SYSTEM_ACTOR } });
+    expect(entry(view.id).error).toMatch(/__clerk_ticket/);
+    expect(orchestrator.list()[0]).toMatchObject({ phase: 'failed', error: expect.stringMatching(/custom-flows/) });
+    expect(host.byId(view.id).closed).toBe(true);
+  });
+
+  it('ends at once, in plain words, when Clerk refuses the ticket in the window', async () => {
+    const view = await orchestrator.start(request());
+    const window = host.byId(view.id);
+    window.events.onPageProblem!({ kind: 'ticket-error', status: 400, code: 'actor_token_already_used_code', message: 'This actor token has already been used. Each token can only be used once.' });
+    await settle();
+    expect(entry(view.id)).toMatchObject({ status: 'failed', endedBy: { reason: 'ticket-error', by: SYSTEM_ACTOR } });
+    expect(entry(view.id).error).toMatch(/already used; each link works once/);
+    expect(window.closed).toBe(true);
+    expect(clerk.tokens.get('act_1')!.status).toBe('revoked'); // it was still pending here: revoked all the same
+  });
+
+  it('records an expired ticket refused in the window as expired', async () => {
+    const view = await orchestrator.start(request());
+    host.byId(view.id).events.onPageProblem!({ kind: 'ticket-error', status: 400, code: 'ticket_expired_code', message: null });
+    await settle();
+    expect(entry(view.id)).toMatchObject({ status: 'expired', endedBy: { reason: 'token-expired' } });
+  });
+
+  it('shows a refused main-frame navigation in the banner, with its origin, and keeps going', async () => {
+    const view = await orchestrator.start(request());
+    const window = host.byId(view.id);
+    window.events.onPageProblem!({ kind: 'navigation-blocked', origin: 'http://intranet.acme.test' });
+    await settle();
+    expect(window.banner.error).toMatch(/Blocked a page at http:\/\/intranet\.acme\.test/);
+    expect(entry(view.id).status).toBe('pending');
+    await signIn(window);
+    expect(entry(view.id).status).toBe('accepted');
+  });
+
+  it('asks Clerk after 2 minutes without a fresh token, and ends here when Clerk has ended the session', async () => {
+    const view = await orchestrator.start(request());
+    const window = host.byId(view.id);
+    await signIn(window);
+    const session = clerk.sessions.get(entry(view.id).sessionId!)!;
+    await clock.advance(60_000);
+    expect(clerk.calls.filter((call) => call.startsWith('getSession'))).toHaveLength(0);
+    session.status = 'expired'; // 10 minutes without activity, at Clerk
+    await clock.advance(61_000);
+    await settle();
+    expect(entry(view.id)).toMatchObject({ status: 'ended', endedBy: { reason: 'ended-at-clerk', by: SYSTEM_ACTOR } });
+    expect(entry(view.id).error).toMatch(/10 minutes without activity/);
+    expect(window.closed).toBe(true);
+  });
+
+  it('keeps a session Clerk still has, however quiet the window', async () => {
+    const view = await orchestrator.start(request({ sessionMaxSeconds: 900 }));
+    await signIn(host.byId(view.id));
+    await clock.advance(300_000);
+    expect(entry(view.id).status).toBe('accepted');
+    expect(clerk.calls.filter((call) => call.startsWith('getSession')).length).toBeGreaterThan(0);
+  });
+
+  it('takes the watchdog time from its deps', async () => {
+    orchestrator = new Orchestrator({ profiles: { get: (id) => profiles.get(id), gateway: () => clerk }, ledger, windowHost: host, now: clock.now, osUser: 'agent', scheduler: clock, signInTimeoutMs: 30_000 });
+    const view = await orchestrator.start(request());
+    await clock.advance(30_000);
+    expect(entry(view.id).endedBy?.reason).toBe('sign-in-timeout');
+  });
+
+  it('ignores __session cookies issued by another instance, and reads the suffixed cookie of this one', async () => {
+    const view = await orchestrator.start(request());
+    const window = host.byId(view.id);
+    window.setCookie('__session', clerk.jwt({ sub: 'user_eve', sid: 'sess_iframe', act: null }, 'https://clerk.other-app.test'));
+    window.setCookie('__session', 'not-a-jwt-from-some-other-framework');
+    await settle();
+    expect(clerk.calls.filter((call) => call === 'verifySessionToken')).toHaveLength(0);
+    expect(entry(view.id).status).toBe('pending');
+    const jwt = clerk.acceptTicket(window.spec.ticketUrl)!;
+    window.setCookie('__session_a_B-c_9d', jwt);
+    await settle();
+    expect(entry(view.id).status).toBe('accepted');
+  });
+
+  it('waits for the next token when one is not yet valid or already expired (clock skew)', async () => {
+    const view = await orchestrator.start(request());
+    clerk.verifyFailures.push(new SessionTokenTimingError('The session token is not valid yet (the clocks differ).'));
+    const window = host.byId(view.id);
+    const jwt = await signIn(window);
+    expect(entry(view.id).status).toBe('pending');
+    // The page's next refresh: a new token of the same session.
+    window.setCookie('__session', jwt.replace('header.', 'header2.'));
+    await settle();
+    expect(entry(view.id).status).toBe('accepted');
+  });
+
+  it('matches sessions by the impersonation’s own reference, never by time: ending one leaves the other’s session alone', async () => {
+    const first = await orchestrator.start(request());
+    const second = await orchestrator.start(request());
+    // Both pages signed in at Clerk; neither cookie has been seen yet.
+    clerk.acceptTicket(host.byId(first.id).spec.ticketUrl);
+    clerk.acceptTicket(host.byId(second.id).spec.ticketUrl);
+    const [firstSession, secondSession] = [...clerk.sessions.values()];
+    expect([firstSession!.actor!['ref'], secondSession!.actor!['ref']]).toEqual([first.id, second.id]);
+    await orchestrator.end(first.id, 'operator', 'agent');
+    expect(firstSession!.status).toBe('revoked');
+    expect(secondSession!.status).toBe('active');
+    expect(entry(first.id)).toMatchObject({ status: 'ended', sessionId: firstSession!.id });
+  });
+
+  it('counts pending sessions (session tasks outstanding) when looking for the session a token created', async () => {
+    const view = await orchestrator.start(request());
+    clerk.acceptTicket(host.byId(view.id).spec.ticketUrl);
+    const session = [...clerk.sessions.values()][0]!;
+    session.status = 'pending';
+    await orchestrator.end(view.id, 'operator', 'agent');
+    expect(session.status).toBe('revoked');
+    expect(entry(view.id)).toMatchObject({ status: 'ended', sessionId: session.id });
   });
 });
 

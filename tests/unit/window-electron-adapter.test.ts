@@ -3,7 +3,7 @@
 // no preload, the impersonation's own session, every rule applied, the banner's End reaching main.
 import { EventEmitter } from 'node:events';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { BannerContent, WindowEvents, WindowSpec } from '../../src/main/impersonation/window-host.ts';
+import type { BannerContent, PageProblem, WindowEvents, WindowSpec } from '../../src/main/impersonation/window-host.ts';
 import { newPartitionName } from '../../src/main/impersonation/partition.ts';
 
 const fake = vi.hoisted(() => {
@@ -31,10 +31,14 @@ vi.mock('electron', async () => {
     deviceCheck: ((...args: unknown[]) => boolean) | null = null;
     beforeRequest: ((details: { url: string; method: string; resourceType: string }, callback: (r: { cancel: boolean }) => void) => void) | null = null;
     cleared: string[] = [];
+    completed: ((details: { url: string; statusCode: number }) => void) | null = null;
     readonly webRequest = {
       onBeforeRequest: (listener: FakeSession['beforeRequest']) => {
         calls.push(`webRequest ${this.name}`);
         this.beforeRequest = listener;
+      },
+      onCompleted: (listener: FakeSession['completed']) => {
+        this.completed = listener;
       },
     };
     constructor(name: string) {
@@ -180,6 +184,7 @@ interface Session {
   permissionCheck: (contents: unknown, permission: string, origin: string, details: unknown) => boolean;
   deviceCheck: (details: unknown) => boolean;
   beforeRequest: (details: { url: string; method: string; resourceType: string }, callback: (r: { cancel: boolean }) => void) => void;
+  completed: (details: { url: string; statusCode: number }) => void;
   cleared: string[];
   emit(event: string, ...args: unknown[]): boolean;
 }
@@ -215,7 +220,7 @@ function spec(overrides: Partial<WindowSpec> = {}): WindowSpec {
   };
 }
 
-let events: WindowEvents & { ended: number; closed: number };
+let events: WindowEvents & { ended: number; closed: number; problems: PageProblem[] };
 
 beforeEach(() => {
   fake.calls.length = 0;
@@ -224,6 +229,10 @@ beforeEach(() => {
   events = {
     ended: 0,
     closed: 0,
+    problems: [],
+    onPageProblem(problem) {
+      this.problems.push(problem);
+    },
     onEndRequested() {
       this.ended += 1;
     },
@@ -298,6 +307,21 @@ describe('Electron window host', () => {
     expect(decide('https://app.acme.test/api/orders', 'POST', 'xhr')).toBe(true);
     expect(decide('https://clerk.acme.test/v1/client/sessions/s/tokens', 'POST', 'xhr')).toBe(false);
     expect(decide('https://app.acme.test/api/orders', 'GET', 'xhr')).toBe(false);
+    // The refused main-frame navigation is reported for the banner (the sub-frame one is not).
+    expect(events.problems).toEqual([{ kind: 'navigation-blocked', origin: 'http://evil.test' }]);
+  });
+
+  it('reports Clerk refusing the ticket (accept or sign-in) by its status', async () => {
+    const { session } = await open();
+    session.completed({ url: 'https://clerk.acme.test/v1/tickets/accept?ticket=t', statusCode: 400 });
+    session.completed({ url: 'https://clerk.acme.test/v1/client/sign_ins', statusCode: 429 });
+    session.completed({ url: 'https://clerk.acme.test/v1/client/sessions/s/tokens', statusCode: 401 });
+    session.completed({ url: 'https://app.acme.test/v1/tickets/accept', statusCode: 400 });
+    session.completed({ url: 'https://clerk.acme.test/v1/tickets/accept?ticket=t', statusCode: 303 });
+    expect(events.problems).toEqual([
+      { kind: 'ticket-error', status: 400, code: null, message: null },
+      { kind: 'ticket-error', status: 429, code: null, message: null },
+    ]);
   });
 
   it('guards navigation events and keeps allowed pop-ups in the same session', async () => {

@@ -156,6 +156,15 @@ describe('downloadDecision', () => {
   });
 });
 
+describe('development instances', () => {
+  const dev: NavigationPolicy = { allowedOrigins: [], frontendApiOrigin: 'https://happy-cat-1.clerk.accounts.dev', allowLoopbackHttp: true };
+  it('allow the app on loopback http origins, any port, and nothing else over http', () => {
+    for (const url of ['http://localhost:3000/', 'http://127.0.0.1:5173/dashboard', 'http://[::1]:8080/']) expect(isNavigationAllowed(url, dev), url).toBe(true);
+    for (const url of ['http://localhost:3000/', 'http://127.0.0.1:5173/']) expect(isNavigationAllowed(url, clerk), url).toBe(false);
+    for (const url of ['http://localhost.evil.test/', 'http://127.0.0.2/', 'http://user:pw@localhost:3000/', 'http://10.0.0.1/']) expect(isNavigationAllowed(url, dev), url).toBe(false);
+  });
+});
+
 describe('readOnlyRequestDecision', () => {
   it('lets reads through', () => {
     for (const method of ['GET', 'HEAD', 'OPTIONS', 'get']) {
@@ -172,6 +181,17 @@ describe('readOnlyRequestDecision', () => {
   it("lets Clerk's Frontend API take writes, so the session can refresh", () => {
     expect(readOnlyRequestDecision('POST', 'https://clerk.acme.com/v1/client/sessions/sess_1/tokens', clerk)).toBe('allow');
     expect(readOnlyRequestDecision('POST', 'http://127.0.0.1:4100/v1/client/sessions/sess_1/tokens', demo)).toBe('allow');
+  });
+
+  it('blocks the Frontend API writes that change the account, allowing only sign-in and session keep-alive', () => {
+    expect(readOnlyRequestDecision('POST', 'https://clerk.acme.com/v1/client/sign_ins', clerk)).toBe('allow');
+    expect(readOnlyRequestDecision('POST', 'https://clerk.acme.com/v1/client/sessions/sess_1/touch', clerk)).toBe('allow');
+    expect(readOnlyRequestDecision('POST', 'https://clerk.acme.com/v1/client/sessions/sess_1/tokens/supabase', clerk)).toBe('allow');
+    expect(readOnlyRequestDecision('DELETE', 'https://clerk.acme.com/v1/me', clerk)).toBe('block');
+    expect(readOnlyRequestDecision('PATCH', 'https://clerk.acme.com/v1/me', clerk)).toBe('block');
+    expect(readOnlyRequestDecision('POST', 'https://clerk.acme.com/v1/me/email_addresses', clerk)).toBe('block');
+    expect(readOnlyRequestDecision('POST', 'https://clerk.acme.com/v1/client/sessions/sess_1/end', clerk)).toBe('block');
+    expect(readOnlyRequestDecision('DELETE', 'https://clerk.acme.com/v1/client/sessions/sess_1/tokens', clerk)).toBe('block');
   });
 
   it('does not confuse a look-alike with the Frontend API', () => {

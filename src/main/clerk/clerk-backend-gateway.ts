@@ -4,11 +4,12 @@ import { createClerkClient, verifyToken, type Session, type User } from '@clerk/
 import { TokenVerificationError, TokenVerificationErrorReason } from '@clerk/backend/errors';
 import type { ClerkSessionStatus, SessionSummary } from '../../shared/domain.ts';
 import { AppError } from '../../shared/errors.ts';
-import type { ClerkGateway, ClerkUser, GatewayOptions, MintedToken, VerifiedSession } from './gateway.ts';
-import { RequestTimeoutError, toAppError, toWriteError } from './errors.ts';
+import { SessionTokenTimingError, type ClerkGateway, type ClerkUser, type GatewayOptions, type MintedToken, type VerifiedSession } from './gateway.ts';
+import { RequestTimeoutError, toAppError, toRevokeTokenError, toWriteError } from './errors.ts';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.ts';
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 15_000;
+export const CLOCK_SKEW_MS = 60_000;
 const SESSION_PAGE = 100;
 
 export function createClerkBackendGateway(options: GatewayOptions): ClerkGateway {
@@ -81,7 +82,14 @@ export function createClerkBackendGateway(options: GatewayOptions): ClerkGateway
     // revoked", misreporting a success as a refusal; the operator retries knowingly instead.
     async revokeActorToken(tokenId) {
       const what = 'revoke the impersonation token';
-      const token = await withRetry(() => attempt(what, () => clerk.actorTokens.revoke(tokenId)), policy, (error) => error.kind === 'rate-limited');
+      const once = async () => {
+        try {
+          return await withTimeout(clerk.actorTokens.revoke(tokenId), timeoutMs);
+        } catch (error) {
+          throw error instanceof RequestTimeoutError ? toAppError(error, what) : toRevokeTokenError(error, what);
+        }
+      };
+      const token = await withRetry(once, policy, (error) => error.kind === 'rate-limited');
       return { id: token.id, status: token.status };
     },
 
@@ -106,7 +114,9 @@ export function createClerkBackendGateway(options: GatewayOptions): ClerkGateway
       let payload;
       try {
         // The JWKS is fetched with the secret key and cached by the SDK (5 minutes).
-        payload = await withTimeout(verifyToken(token, { secretKey, apiUrl }), timeoutMs);
+        // 60 s of clock skew tolerated (the SDK's default is 5 s): a support agent's laptop clock
+        // being a little off must not end impersonations (@clerk/backend verifyToken clockSkewInMs).
+        payload = await withTimeout(verifyToken(token, { secretKey, apiUrl, clockSkewInMs: CLOCK_SKEW_MS }), timeoutMs);
       } catch (error) {
         throw verificationError(error);
       }
@@ -141,7 +151,10 @@ function verificationError(error: unknown): AppError {
       case TokenVerificationErrorReason.RemoteJWKFailedToLoad:
         return new AppError({ kind: 'network', message: 'The signing keys of the instance (JWKS) could not be loaded from Clerk, so the sign-in could not be verified.' });
       case TokenVerificationErrorReason.TokenExpired:
-        return new AppError({ kind: 'validation', message: 'The session token has expired.' });
+        return new SessionTokenTimingError('The session token has expired.');
+      case TokenVerificationErrorReason.TokenNotActiveYet:
+      case TokenVerificationErrorReason.TokenIatInTheFuture:
+        return new SessionTokenTimingError('The session token is not valid yet (the clocks differ).');
       default:
         return new AppError({ kind: 'validation', message: `The session token could not be verified (${error.reason}).` });
     }

@@ -27,8 +27,18 @@ function clerkMessage(items: readonly ClerkErrorItem[], fallback: string): strin
 }
 
 // The SDK drops an error's `meta` (limit/used) except for a fixed list of keys, so the monthly
-// impersonation quota is recognised by its code or wording.
+// impersonation quota is recognised by its code or wording, and used/limit read from Clerk's long
+// message: `Your application has reached the impersonation limit for your plan (%d/%d). …`
+// (clerk-docs data/api_errors.json, ImpersonationLimitExceeded, 422 `impersonation_limit_exceeded`).
 const QUOTA = /quota|limit_reached|limit_exceeded|monthly limit|exceeded/i;
+const USED_OF_LIMIT = /\((\d+)\s*\/\s*(\d+)\)/;
+
+/**
+ * Clerk's codes for "this actor token can no longer be revoked" (it was used, or already revoked):
+ * today's `actor_token_cannot_be_revoked_code` (clerk-docs data/api_errors.json, ActorTokenCannotBeRevoked)
+ * and the older spelling without the suffix.
+ */
+export const CANNOT_REVOKE_CODES: ReadonlySet<string> = new Set(['actor_token_cannot_be_revoked_code', 'actor_token_cannot_be_revoked']);
 
 /** `what` names the operation for messages, e.g. "search users". */
 export function toAppError(error: unknown, what: string): AppError {
@@ -62,21 +72,27 @@ export function toAppError(error: unknown, what: string): AppError {
     });
   }
   if (status === 402) {
+    // clerk/cli impersonate: 402 means impersonation is not enabled on the plan (an add-on).
     return new AppError({
       kind: 'quota',
-      message: 'Impersonation is not on your Clerk plan. An admin can enable it in the Clerk Dashboard (Billing).',
+      message: `Impersonation is not on this instance's Clerk plan (Clerk: ${clerkMessage(items, 'payment required')}). An admin can add it in the Clerk Dashboard (Billing).`,
     });
   }
   if (status === 404) {
     return new AppError({ kind: 'not-found', message: clerkMessage(items, `Clerk could not find what was asked for (${what}).`) });
   }
   if (status === 422 && (QUOTA.test(code) || QUOTA.test(items[0]?.message ?? '') || QUOTA.test(items[0]?.longMessage ?? ''))) {
+    const counted = USED_OF_LIMIT.exec(items[0]?.longMessage ?? '');
+    const usage = counted ? `${counted[1]} of ${counted[2]} impersonations used this billing period` : 'quota reached';
     return new AppError({
       kind: 'quota',
-      message: `The monthly impersonation quota of this Clerk instance is used up (${clerkMessage(items, 'quota reached')}). It resets next month, or an admin can raise it in the Clerk Dashboard.`,
+      message: `The impersonation quota of this Clerk instance is used up (${usage}). It resets at the start of the next billing period, or an admin can raise it in the Clerk Dashboard (Billing).`,
     });
   }
-  if (status === 400 && code === 'actor_token_cannot_be_revoked') {
+  if (status === 403) {
+    return new AppError({ kind: 'validation', message: `Clerk forbids this (${what}): ${clerkMessage(items, 'forbidden')}` });
+  }
+  if (status === 400 && CANNOT_REVOKE_CODES.has(code)) {
     return new AppError({ kind: 'conflict', message: 'Only an unused (pending) token can be revoked; this one was already used or revoked.' });
   }
   if (status === 400 || status === 403 || status === 409 || status === 422) {
@@ -116,4 +132,16 @@ export function toWriteError(error: unknown, what: string): AppError {
     kind: 'ambiguous',
     message: `Unclear whether Clerk managed to ${what}: ${why} before confirming. It was not retried, so nothing was done twice.`,
   });
+}
+
+/**
+ * Revoking an actor token: any 400 means "maybe used" (clerk/cli impersonate revoke treats every 400
+ * as not revocable and looks for the session instead), whatever code Clerk gives it.
+ */
+export function toRevokeTokenError(error: unknown, what: string): AppError {
+  if (isClerkAPIResponseError(error) && error.status === 400) {
+    const items = error.errors as readonly ClerkErrorItem[];
+    return new AppError({ kind: 'conflict', message: `The token can no longer be revoked; it was probably used (Clerk: ${clerkMessage(items, 'cannot revoke')}).` });
+  }
+  return toAppError(error, what);
 }

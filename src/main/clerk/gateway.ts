@@ -1,6 +1,7 @@
 // The port every service uses to reach one Clerk instance. The adapter over `@clerk/backend`
 // (clerk-backend-gateway.ts) is the only code that sees the secret key after credentials hands it over.
 import type { SessionSummary, UserDetail } from '../../shared/domain.ts';
+import { AppError } from '../../shared/errors.ts';
 
 /** A user as Clerk describes it; policy adds `protection` before it reaches the console. */
 export type ClerkUser = Omit<UserDetail, 'protection'>;
@@ -62,3 +63,11 @@ export interface GatewayOptions {
 }
 
 export type GatewayFactory = (options: GatewayOptions) => ClerkGateway;
+
+/** A session token that is not yet valid or already expired: the page's next refresh brings another. */
+export class SessionTokenTimingError extends AppError {
+  constructor(message: string) {
+    super({ kind: 'validation', message });
+    this.name = 'SessionTokenTimingError';
+  }
+}

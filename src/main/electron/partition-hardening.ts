@@ -2,10 +2,12 @@
 // session and to the web contents that use it. Called before anything is loaded in them.
 import { session, type Certificate, type Session, type WebContents, type WindowOpenHandlerResponse } from 'electron';
 import { isImpersonationPartition } from '../impersonation/partition.ts';
-import type { NavigationPolicy } from '../impersonation/window-host.ts';
+import type { NavigationPolicy, PageProblem } from '../impersonation/window-host.ts';
 import {
   downloadDecision,
   isNavigationAllowed,
+  isTicketRefusal,
+  originForBanner,
   permissionDecision,
   readOnlyRequestDecision,
 } from '../impersonation/window-policy.ts';
@@ -13,6 +15,8 @@ import {
 export interface PartitionRules {
   navigation: NavigationPolicy;
   readOnly: boolean;
+  /** Refused main-frame navigations and Clerk's refusals of the ticket, for the banner and the orchestrator. */
+  onPageProblem?: (problem: PageProblem) => void;
 }
 
 /**
@@ -59,7 +63,15 @@ export function hardenedPartition(name: string, rulesOf: RulesSource): Session {
     const isFrame = details.resourceType === 'mainFrame' || details.resourceType === 'subFrame';
     const refusedNavigation = isFrame && !isNavigationAllowed(details.url, rules.navigation);
     const refusedWrite = rules.readOnly && readOnlyRequestDecision(details.method, details.url, rules.navigation) === 'block';
+    if (refusedNavigation && details.resourceType === 'mainFrame') rules.onPageProblem?.({ kind: 'navigation-blocked', origin: originForBanner(details.url) });
     callback({ cancel: refusedNavigation || refusedWrite });
+  });
+  // webRequest cannot read bodies: the status says enough to end at once; Clerk's code stays unknown.
+  ses.webRequest.onCompleted((details) => {
+    const rules = rulesOf();
+    if (rules && isTicketRefusal(details.url, details.statusCode, rules.navigation)) {
+      rules.onPageProblem?.({ kind: 'ticket-error', status: details.statusCode, code: null, message: null });
+    }
   });
   return ses;
 }

@@ -94,7 +94,11 @@ export function createElectronWindowHost(options: ElectronWindowHostOptions): Wi
     const partition = newPartitionName();
     const slot: Prepared['slot'] = { binding: null };
     // Hardened before any view exists on it, so before the first request.
-    const ses = hardenedPartition(partition, () => (slot.binding ? { navigation: slot.binding.spec.navigation, readOnly: slot.binding.spec.readOnly } : null));
+    const ses = hardenedPartition(partition, () => {
+      const binding = slot.binding;
+      if (!binding) return null;
+      return { navigation: binding.spec.navigation, readOnly: binding.spec.readOnly, onPageProblem: (problem) => binding.events.onPageProblem?.(problem) };
+    });
     const { partition: _named, ...pagePreferences } = impersonationWebPreferences(partition);
     // The spare's banner loads and arms its End button at once; End stays disabled (placeholder
     // content) and unanswered until the window is handed out.

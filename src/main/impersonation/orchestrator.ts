@@ -9,7 +9,7 @@
 // The ledger is written before every step that can leave something behind at Clerk.
 import type { ImpersonationPhase, ImpersonationView, LedgerEntry, Operator, Profile, EndReason } from '../../shared/domain.ts';
 import { AppError } from '../../shared/errors.ts';
-import type { ClerkGateway, ClerkUser, VerifiedSession } from '../clerk/gateway.ts';
+import { SessionTokenTimingError, type ClerkGateway, type ClerkUser, type VerifiedSession } from '../clerk/gateway.ts';
 import type { ProfileService } from '../credentials/profile-service.ts';
 import type { Ledger, LedgerPatch } from '../ledger/ledger.ts';
 import type { Logger } from '../log.ts';
@@ -17,8 +17,11 @@ import { actorClaims, checkStart, type StartRequest } from '../policy/policy.ts'
 import { bannerText } from './banner-text.ts';
 import { gridLayout } from './grid-layout.ts';
 import { newPartitionName } from './partition.ts';
-import type { CookieChange, ImpersonationWindow, NavigationPolicy, WindowHost } from './window-host.ts';
+import type { CookieChange, ImpersonationWindow, NavigationPolicy, PageProblem, WindowHost } from './window-host.ts';
+import { ticketErrorText } from './ticket-errors.ts';
+import { nextPhase, type LifecycleEvent } from './lifecycle.ts';
 import { isNavigationAllowed } from './window-policy.ts';
+import { isSessionCookieName, issuerOf } from './session-cookie.ts';
 
 export type TimerHandle = unknown;
 
@@ -45,6 +48,8 @@ export interface OrchestratorDeps {
   sandboxOrigins?: readonly string[];
   log?: Logger;
   scheduler?: Scheduler;
+  /** How long the window may take to produce a verified session before it is ended (default 90 s). */
+  signInTimeoutMs?: number;
 }
 
 /** Who ends an impersonation when no person did. */
@@ -52,14 +57,16 @@ export const SYSTEM_ACTOR = 'understudy';
 
 /** How long a finished impersonation stays in the console's list. */
 export const FINISHED_VISIBLE_MS = 60_000;
-/** Sessions created this long around a token's life may come from it (clocks differ a little). */
-const SESSION_MATCH_SLACK_MS = 60_000;
 /** Transient failures verifying the first session token are retried this many times, this far apart. */
 const VERIFY_ATTEMPTS = 3;
 const VERIFY_RETRY_MS = 1_000;
 
-/** `__session`, and the suffixed `__session_<suffix>` that current Clerk SDKs set alongside it. */
-const SESSION_COOKIE = /^__session(_[A-Za-z0-9-]+)?$/;
+/** Signed in but no fresh session token for this long: ask Clerk whether the session still lives. */
+export const LIVENESS_CHECK_MS = 120_000;
+/** Default sign-in watchdog: long enough for a slow sign-in page, far below a token's lifetime. */
+export const SIGN_IN_TIMEOUT_MS = 90_000;
+/** Clerk's guide for sign-in pages that must consume `__clerk_ticket` themselves. */
+const CUSTOM_FLOW_GUIDE = 'https://clerk.com/docs/guides/development/custom-flows/account-updates/user-impersonation';
 
 interface Live {
   id: string;
@@ -73,6 +80,8 @@ interface Live {
   sessionMaxSeconds: number;
   startedAt: number;
   tokenExpiresAt: number;
+  /** The ticket URL's origin: Clerk's Frontend API for this instance, the `iss` of its session tokens. */
+  frontendApiOrigin: string;
   phase: ImpersonationPhase;
   tokenId: string | null;
   sessionId: string | null;
@@ -84,8 +93,13 @@ interface Live {
   /** Serialises verifications; the last cookie value handed to it. */
   verifying: Promise<void>;
   lastSessionToken: string | null;
+  /** When the last verified token of the session arrived, and when Clerk was last asked about it. */
+  lastFreshTokenAt: number;
+  lastLivenessCheckAt: number;
   /** Asked to end while still opening: `#mintAndOpen` finishes the job. */
-  cancel: { reason: EndReason; by: string } | null;
+  cancel: { reason: EndReason; by: string; error?: string } | null;
+  /** Shown in the banner when nothing is wrong with the impersonation itself (a refused navigation). */
+  notice: string | null;
   /** Settles when `start` is done, whatever the outcome. */
   opened: Promise<unknown>;
   ending: Promise<ImpersonationView> | null;
@@ -132,12 +146,14 @@ export class Orchestrator {
       gateway,
       subject: entry.subject,
       operator: decision.actor,
-      expectedActor: actorClaims(decision.actor.userId, request.reason, entry.id),
+      // `ref` is this impersonation's own id: sessions are matched by it, never by time alone.
+      expectedActor: { ...actorClaims(decision.actor.userId, request.reason, entry.id), ref: entry.id },
       readOnly: request.readOnly,
       tokenTtlSeconds: entry.tokenTtlSeconds,
       sessionMaxSeconds: entry.sessionMaxSeconds,
       startedAt: entry.createdAt,
       tokenExpiresAt: entry.tokenExpiresAt,
+      frontendApiOrigin: '',
       phase: 'opening',
       tokenId: null,
       sessionId: null,
@@ -148,7 +164,10 @@ export class Orchestrator {
       stopWatching: null,
       verifying: Promise.resolve(),
       lastSessionToken: null,
+      lastFreshTokenAt: 0,
+      lastLivenessCheckAt: 0,
       cancel: null,
+      notice: null,
       opened: new Promise<void>((resolve) => (markOpened = resolve)),
       ending: null,
     };
@@ -195,7 +214,9 @@ export class Orchestrator {
     });
 
     const navigation = this.#navigationFor(live.profile, token.url);
-    if (!navigation || !isNavigationAllowed(token.url, navigation)) {
+    if (navigation) live.frontendApiOrigin = navigation.frontendApiOrigin;
+    // Clerk's Frontend API is always https; loopback http is for a development app only, never for the ticket.
+    if (!navigation || !isNavigationAllowed(token.url, { ...navigation, allowLoopbackHttp: false })) {
       return this.#abortOpening(live, 'policy', 'The sign-in link of this instance is not an https address, so it was not opened.');
     }
     if (live.cancel) return this.#cancelOpening(live);
@@ -215,6 +236,7 @@ export class Orchestrator {
         {
           onEndRequested: () => void this.end(live.id, 'operator', this.#deps.osUser).catch((error: unknown) => this.#warn('Ending from the banner failed', error)),
           onClosed: () => this.#windowClosed(live),
+          onPageProblem: (problem) => this.#pageProblem(live, problem),
         },
       );
     } catch (error) {
@@ -228,15 +250,26 @@ export class Orchestrator {
       throw new AppError({ kind: 'conflict', message: 'The impersonation window was closed before it finished opening.' });
     }
 
-    live.phase = 'waiting';
+    this.#move(live, 'window-opened');
     this.#watchSignIn(live, window);
+    this.#after(live, this.#deps.signInTimeoutMs ?? SIGN_IN_TIMEOUT_MS, () => {
+      if (live.phase !== 'waiting') return;
+      const seconds = Math.round((this.#deps.signInTimeoutMs ?? SIGN_IN_TIMEOUT_MS) / 1000);
+      void this.#end(
+        live,
+        'sign-in-timeout',
+        SYSTEM_ACTOR,
+        `No signed-in session appeared within ${seconds} s, so the impersonation was ended and its sign-in link revoked. ` +
+          `The instance's sign-in page probably does not complete the \`__clerk_ticket\` sign-in (a custom sign-in page must do it itself: ${CUSTOM_FLOW_GUIDE}).`,
+      );
+    });
     this.#refresh(live);
     return view(live);
   }
 
   /** Revokes the fresh token, records the failure, closes what opened, and throws. */
   async #abortOpening(live: Live, kind: AppError['kind'], why: string): Promise<never> {
-    live.phase = 'ending';
+    this.#move(live, 'end-requested');
     let message: string;
     try {
       const used = await this.#revokeUnused(live);
@@ -255,7 +288,7 @@ export class Orchestrator {
 
   async #cancelOpening(live: Live): Promise<never> {
     const cancel = live.cancel!;
-    await this.#end(live, cancel.reason, cancel.by);
+    await this.#end(live, cancel.reason, cancel.by, cancel.error);
     throw new AppError({ kind: 'conflict', message: 'The impersonation was ended before its window finished opening.' });
   }
 
@@ -264,7 +297,10 @@ export class Orchestrator {
   #watchSignIn(live: Live, window: ImpersonationWindow): void {
     const seen = (change: CookieChange) => {
       const { cookie } = change;
-      if (change.removed || !SESSION_COOKIE.test(cookie.name) || cookie.value === '' || cookie.value === live.lastSessionToken) return;
+      if (change.removed || !isSessionCookieName(cookie.name) || cookie.value === '' || cookie.value === live.lastSessionToken) return;
+      // Another Clerk instance (an iframe) or a non-Clerk app may set `__session` too: only tokens
+      // issued by this instance's Frontend API (the ticket URL's origin) are this impersonation's.
+      if (issuerOf(cookie.value) !== live.frontendApiOrigin) return;
       live.lastSessionToken = cookie.value;
       const token = cookie.value;
       live.verifying = live.verifying.then(() => this.#verify(live, token, 1));
@@ -283,6 +319,8 @@ export class Orchestrator {
     try {
       verified = await live.gateway.verifySessionToken(sessionToken);
     } catch (error) {
+      // Not yet valid or just expired (clocks differ): the page's next refresh brings another.
+      if (error instanceof SessionTokenTimingError) return;
       const failure = asAppError(error, 'verify the sign-in');
       if (live.phase === 'signed-in') {
         // A refresh we cannot read changes nothing about the session we verified; the next one is checked again.
@@ -305,7 +343,26 @@ export class Orchestrator {
       await this.#end(live, 'verification-failed', SYSTEM_ACTOR, mismatch);
       return;
     }
+    live.lastFreshTokenAt = this.#deps.now();
     if (live.phase === 'waiting') this.#accept(live, verified);
+  }
+
+  /**
+   * Clerk may end the session without the window noticing (10 minutes of inactivity, revoked
+   * elsewhere): after LIVENESS_CHECK_MS without a fresh token, ask Clerk, and end here if it is over.
+   */
+  async #checkLiveness(live: Live): Promise<void> {
+    const now = this.#deps.now();
+    if (!live.sessionId || now - live.lastFreshTokenAt < LIVENESS_CHECK_MS || now - live.lastLivenessCheckAt < LIVENESS_CHECK_MS) return;
+    live.lastLivenessCheckAt = now;
+    const session = await live.gateway.getSession(live.sessionId).catch(() => null); // unreachable: ask again later
+    if (!session || session.status === 'active' || session.status === 'pending' || live.phase !== 'signed-in') return;
+    await this.#end(
+      live,
+      'ended-at-clerk',
+      SYSTEM_ACTOR,
+      `Clerk ended the session (status ${session.status}): an impersonated session ends after 10 minutes without activity, or it was revoked elsewhere.`,
+    );
   }
 
   /** Why the verified session is not the one this impersonation should have produced, or null. */
@@ -323,7 +380,7 @@ export class Orchestrator {
   #accept(live: Live, verified: VerifiedSession): void {
     const acceptedAt = this.#deps.now();
     this.#record(live.id, { status: 'accepted', sessionId: verified.sid, acceptedAt });
-    live.phase = 'signed-in';
+    this.#move(live, 'session-verified');
     live.sessionId = verified.sid;
     // The session cap counts from sign-in; the token's lifetime no longer matters.
     live.sessionExpiresAt = acceptedAt + live.sessionMaxSeconds * 1000;
@@ -338,8 +395,23 @@ export class Orchestrator {
     this.#after(live, 1000, () => {
       if (live.phase !== 'signed-in') return;
       live.window?.updateBanner(this.#banner(live));
+      void this.#checkLiveness(live);
       this.#tick(live);
     });
+  }
+
+  /** A refused navigation is shown in the banner; Clerk refusing the ticket ends the impersonation at once. */
+  #pageProblem(live: Live, problem: PageProblem): void {
+    if (problem.kind === 'navigation-blocked') {
+      live.notice = `Blocked a page at ${problem.origin}: only https addresses${live.profile.production ? '' : ' and this computer’s own (localhost)'} open here.`;
+      this.#refresh(live);
+      return;
+    }
+    const message = ticketErrorText(problem);
+    // An expired ticket is recorded as what it is: the token expired.
+    const reason: EndReason = problem.code === 'ticket_expired_code' || this.#deps.now() >= live.tokenExpiresAt ? 'token-expired' : 'ticket-error';
+    if (live.phase === 'opening') live.cancel ??= { reason, by: SYSTEM_ACTOR, error: message };
+    else if (live.phase === 'waiting') void this.#end(live, reason, SYSTEM_ACTOR, message);
   }
 
   #windowClosed(live: Live): void {
@@ -377,7 +449,7 @@ export class Orchestrator {
   async #endOnce(live: Live, reason: EndReason, by: string, error: string | null): Promise<ImpersonationView> {
     const { now } = this.#deps;
     const wasSignedIn = live.phase === 'signed-in';
-    live.phase = 'ending';
+    this.#move(live, 'end-requested');
     live.error = error;
     this.#clearTimers(live);
     live.stopWatching?.();
@@ -392,8 +464,9 @@ export class Orchestrator {
         outcome = { status: 'ended' };
       } else if (live.tokenId) {
         const used = await this.#revokeUnused(live);
-        if (used) outcome = { status: reason === 'verification-failed' ? 'failed' : 'ended', sessionId: used };
-        else outcome = { status: reason === 'token-expired' ? 'expired' : reason === 'verification-failed' ? 'failed' : 'revoked' };
+        const failed = reason === 'verification-failed' || reason === 'ticket-error';
+        if (used) outcome = { status: failed ? 'failed' : 'ended', sessionId: used };
+        else outcome = { status: reason === 'token-expired' ? 'expired' : failed ? 'failed' : 'revoked' };
       }
     } catch (problem) {
       clerkProblem = asAppError(problem, 'end the session').message;
@@ -413,13 +486,13 @@ export class Orchestrator {
         error,
         ...(outcome.sessionId ? { sessionId: outcome.sessionId } : {}),
       });
-      live.phase = outcome.status === 'failed' || error ? 'failed' : 'ended';
+      this.#move(live, outcome.status === 'failed' || error ? 'ended-with-problem' : 'ended-at-clerk');
     } else {
       // Still live at Clerk (or unknown): the entry stays live so the next recover() retries it.
       const until = live.sessionExpiresAt ?? live.tokenExpiresAt;
       live.error = `${error ? `${error} ` : ''}Understudy could not end it at Clerk (${clerkProblem ?? 'nothing to revoke'}); it will retry at the next start, and Clerk ends it by itself at ${new Date(until).toISOString()}.`;
       this.#record(live.id, { error: live.error });
-      live.phase = 'failed';
+      this.#move(live, 'clean-up-failed');
     }
     this.#refresh(live);
     this.#after(live, FINISHED_VISIBLE_MS, () => this.#forget(live));
@@ -438,12 +511,7 @@ export class Orchestrator {
     } catch (error) {
       if (!(error instanceof AppError) || error.kind !== 'conflict') throw error;
     }
-    const sessions = await this.#sessionsFrom(live.gateway, {
-      subjectId: live.subject.id,
-      operatorUserId: live.operator.userId,
-      from: live.startedAt,
-      to: live.tokenExpiresAt,
-    });
+    const sessions = await this.#sessionsFrom(live.gateway, { subjectId: live.subject.id, operatorUserId: live.operator.userId, ref: live.id });
     for (const session of sessions) await this.#revokeSession(live.gateway, session);
     return sessions[0] ?? null;
   }
@@ -459,18 +527,19 @@ export class Orchestrator {
     }
   }
 
-  /** Active sessions of the subject whose actor is the operator, created while the token could be used. */
-  async #sessionsFrom(gateway: ClerkGateway, match: { subjectId: string; operatorUserId: string; from: number; to: number }): Promise<string[]> {
-    const mine = new Set([...this.#live.values()].map((live) => live.sessionId).filter((id): id is string => id !== null));
-    const sessions = await gateway.listSessions({ userId: match.subjectId, status: 'active' });
-    return sessions
-      .filter(
-        (session) =>
-          session.actor?.['sub'] === match.operatorUserId &&
-          session.createdAt >= match.from - SESSION_MATCH_SLACK_MS &&
-          session.createdAt <= match.to + SESSION_MATCH_SLACK_MS &&
-          !mine.has(session.id),
-      )
+  /**
+   * Live sessions (`active`, or `pending` with session tasks outstanding) of the subject whose actor
+   * is the operator AND carries this impersonation's reference: two impersonations of the same user
+   * by the same operator never take each other's session.
+   */
+  async #sessionsFrom(gateway: ClerkGateway, match: { subjectId: string; operatorUserId: string; ref: string }): Promise<string[]> {
+    const mine = new Set([...this.#live.values()].filter((live) => live.id !== match.ref).map((live) => live.sessionId).filter((id): id is string => id !== null));
+    const [active, pending] = await Promise.all([
+      gateway.listSessions({ userId: match.subjectId, status: 'active' }),
+      gateway.listSessions({ userId: match.subjectId, status: 'pending' }),
+    ]);
+    return [...active, ...pending]
+      .filter((session) => session.actor?.['sub'] === match.operatorUserId && session.actor['ref'] === match.ref && !mine.has(session.id))
       .map((session) => session.id);
   }
 
@@ -536,7 +605,7 @@ export class Orchestrator {
       return;
     }
     const gateway = this.#deps.profiles.gateway(entry.profileId);
-    const match = { subjectId: entry.subject.id, operatorUserId: entry.operator.clerkUserId, from: entry.createdAt, to: entry.tokenExpiresAt };
+    const match = { subjectId: entry.subject.id, operatorUserId: entry.operator.clerkUserId, ref: entry.id };
 
     if (entry.status === 'pending' && entry.actorTokenId) {
       let used = false;
@@ -615,7 +684,11 @@ export class Orchestrator {
     } catch {
       return null;
     }
-    return { allowedOrigins: profile.kind === 'sandbox' ? [...(this.#deps.sandboxOrigins ?? [])] : [], frontendApiOrigin };
+    return {
+      allowedOrigins: profile.kind === 'sandbox' ? [...(this.#deps.sandboxOrigins ?? [])] : [],
+      frontendApiOrigin,
+      allowLoopbackHttp: !profile.production,
+    };
   }
 
   #banner(live: Live) {
@@ -627,7 +700,7 @@ export class Orchestrator {
         readOnly: live.readOnly,
         phase: live.phase,
         sessionExpiresAt: live.sessionExpiresAt,
-        error: live.error,
+        error: live.error ?? live.notice,
       },
       this.#deps.now(),
     );
@@ -665,6 +738,16 @@ export class Orchestrator {
     live.timers.add(handle);
   }
 
+  /** Every phase change goes through the lifecycle table (lifecycle.ts); a move it forbids is a bug, logged. */
+  #move(live: Live, event: LifecycleEvent): void {
+    const next = nextPhase(live.phase, event);
+    if (next === null) {
+      this.#deps.log?.warn('Impersonation lifecycle: move not allowed', { from: live.phase, event });
+      return;
+    }
+    live.phase = next;
+  }
+
   #clearTimers(live: Live): void {
     for (const handle of live.timers) this.#scheduler.clearTimer(handle);
     live.timers.clear();
@@ -673,7 +756,8 @@ export class Orchestrator {
   /** Drops it from the list; with `failure`, it failed before it could be listed as finished. */
   #forget(live: Live, failure?: string): void {
     if (failure !== undefined) {
-      live.phase = 'failed';
+      // Failed before a window existed (opening), or while undoing the opening (ending).
+      this.#move(live, 'open-failed');
       live.error = failure;
     }
     this.#clearTimers(live);

@@ -13,6 +13,11 @@ export interface Bounds {
 export interface NavigationPolicy {
   /** Non-https origins that are allowed too, e.g. the sandbox's loopback http origins in demo mode. */
   allowedOrigins: readonly string[];
+  /**
+   * Development instances (`sk_test_`): the app usually runs on `http://localhost:3000`, so http on
+   * the loopback hosts (`localhost`, `127.0.0.1`, `[::1]`), any port, is allowed too.
+   */
+  allowLoopbackHttp?: boolean;
   /** Clerk's Frontend API origin (the ticket URL's origin): read-only mode still lets it take writes. */
   frontendApiOrigin: string;
 }
@@ -51,9 +56,21 @@ export interface WindowSpec {
   banner: BannerContent;
 }
 
+/** Something the page met that the operator must hear about (adapters report; the orchestrator decides). */
+export type PageProblem =
+  /** A main-frame navigation was refused by the navigation policy (shown in the banner, with its origin). */
+  | { kind: 'navigation-blocked'; origin: string }
+  /**
+   * Clerk refused the ticket on its way in (`/v1/tickets/accept` or the sign-in that consumes it):
+   * `code` and `message` from Clerk's JSON error when the adapter can read the body, else null.
+   */
+  | { kind: 'ticket-error'; status: number; code: string | null; message: string | null };
+
 export interface WindowEvents {
   /** The banner's End button was pressed. */
   onEndRequested(): void;
+  /** Optional: see PageProblem. */
+  onPageProblem?(problem: PageProblem): void;
   /** The window is gone, for any reason (the user closed it, its page crashed, or `close()`). Fires once. */
   onClosed(): void;
 }

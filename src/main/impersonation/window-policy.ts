@@ -30,12 +30,16 @@ function originOf(url: string): string | null {
   }
 }
 
+/** `URL.hostname` spellings of the loopback interface (IPv6 keeps its brackets). */
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
 function isAllowedHttpUrl(parsed: URL, policy: NavigationPolicy): boolean {
   // `https://app.example.com@evil.test/` reads like the app but goes to evil.test: never.
   if (parsed.username !== '' || parsed.password !== '') return false;
   if (parsed.hostname === '') return false;
   if (parsed.protocol === 'https:') return true;
   if (parsed.protocol !== 'http:') return false;
+  if (policy.allowLoopbackHttp && LOOPBACK_HOSTS.has(parsed.hostname)) return true;
   return policy.allowedOrigins.some((allowed) => originOf(allowed) === parsed.origin);
 }
 
@@ -98,12 +102,60 @@ export function downloadDecision(): 'cancel' {
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
+ * The Frontend API writes an impersonated session needs, and nothing else (clerk/javascript
+ * clerk-js `core/resources/SignIn.ts` create → `POST /v1/client/sign_ins`, then
+ * `SignIn.attemptFirstFactor`… not used by tickets; `Session.ts` touch → `POST
+ * /v1/client/sessions/{id}/touch`, getToken → `POST /v1/client/sessions/{id}/tokens[/{template}]`).
+ * Everything else there (`DELETE /v1/me`, `PATCH /v1/me`, `/v1/me/*`, sign-outs of other sessions,
+ * organization changes…) is a change to the customer's account and is blocked.
+ */
+const FAPI_KEEP_ALIVE: readonly RegExp[] = [
+  /^\/v1\/client\/sign_ins$/,
+  /^\/v1\/client\/sessions\/[^/]+\/touch$/,
+  /^\/v1\/client\/sessions\/[^/]+\/tokens(\/[^/]+)?$/,
+];
+
+/**
  * Read-only mode, best effort: requests that could change data (any method but GET, HEAD and
- * OPTIONS) are blocked, except to Clerk's Frontend API, which needs POSTs to keep the session
- * fresh. An app that changes data on a GET, or over a WebSocket, is not stopped by this.
+ * OPTIONS) are blocked, except the few POSTs to Clerk's Frontend API that sign the ticket in and
+ * keep the session fresh. An app that changes data on a GET, or over a WebSocket, is not stopped by this.
  */
 export function readOnlyRequestDecision(method: string, url: string, policy: NavigationPolicy): 'allow' | 'block' {
-  if (SAFE_METHODS.has(method.toUpperCase())) return 'allow';
+  const verb = method.toUpperCase();
+  if (SAFE_METHODS.has(verb)) return 'allow';
   const origin = originOf(url);
-  return origin !== null && origin === originOf(policy.frontendApiOrigin) ? 'allow' : 'block';
+  if (origin === null || origin !== originOf(policy.frontendApiOrigin) || verb !== 'POST') return 'block';
+  const path = new URL(url).pathname;
+  return FAPI_KEEP_ALIVE.some((allowed) => allowed.test(path)) ? 'allow' : 'block';
+}
+
+/** The Frontend API paths a ticket goes through: accept, then the sign-in that consumes it (clerk-js). */
+const TICKET_PATHS = new Set(['/v1/tickets/accept', '/v1/client/sign_ins']);
+
+/** Whether a response is Clerk refusing this impersonation's ticket (adapters report it as `ticket-error`). */
+export function isTicketRefusal(url: string, status: number, policy: NavigationPolicy): boolean {
+  if (status < 400) return false;
+  try {
+    const parsed = new URL(url);
+    return parsed.origin === originOf(policy.frontendApiOrigin) && TICKET_PATHS.has(parsed.pathname);
+  } catch {
+    return false;
+  }
+}
+
+/** The first error of Clerk's envelope `{ errors: [{ code, message, long_message }] }`, if the body is one. */
+export function clerkErrorOf(body: unknown): { code: string | null; message: string | null } {
+  const first = body && typeof body === 'object' && Array.isArray((body as { errors?: unknown }).errors) ? ((body as { errors: unknown[] }).errors[0] as Record<string, unknown> | undefined) : undefined;
+  const text = (value: unknown) => (typeof value === 'string' ? value.slice(0, 300) : null);
+  return { code: text(first?.['code']), message: text(first?.['long_message']) ?? text(first?.['message']) };
+}
+
+/** What the banner names for a refused navigation: the origin, or the scheme for non-web URLs. */
+export function originForBanner(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return parsed.origin !== 'null' ? parsed.origin : `${parsed.protocol} URL`;
+  } catch {
+    return 'an invalid address';
+  }
 }

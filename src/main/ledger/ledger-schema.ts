@@ -21,6 +21,9 @@ const endReasons = [
   'recovery',
   'verification-failed',
   'revoked-token',
+  'sign-in-timeout',
+  'ticket-error',
+  'ended-at-clerk',
 ] as const satisfies readonly EndReason[];
 
 const ref = z.string().min(1).max(128);
