@@ -108,6 +108,11 @@ const operations: Record<string, (args: Record<string, unknown>) => Promise<unkn
   async menuRoles() {
     return Menu.getApplicationMenu()?.roles() ?? null;
   },
+  /** Something in the app's process fails where nobody awaits it: what its process handlers are for. */
+  async rejectUnhandled({ message }) {
+    void Promise.reject(new Error(String(message)));
+    return null;
+  },
   async quit() {
     app.quit();
     return null;

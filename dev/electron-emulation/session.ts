@@ -163,13 +163,32 @@ type BeforeRequestListener = (details: BeforeRequestDetails, callback: (response
  * docs/api/web-request.md: "Only the last attached listener will be used" — one listener per event
  * per session; a second call replaces the first, `null` removes it.
  */
+/** docs/api/web-request.md: `onCompleted` details (the fields the app reads). */
+export interface CompletedDetails {
+  id: number;
+  url: string;
+  method: string;
+  resourceType: string;
+  statusCode: number;
+  timestamp: number;
+}
+type CompletedListener = (details: CompletedDetails) => void;
+
 class WebRequest {
   readonly listeners = new Map<string, { filter: { urls: string[] } | null; listener: BeforeRequestListener }>();
+  readonly completed: { filter: { urls: string[] } | null; listener: CompletedListener } | null = null;
 
+  /** One listener per event per session: a second call replaces the first, null removes it (docs/api/web-request.md). */
   onBeforeRequest(filterOrListener: { urls: string[] } | BeforeRequestListener | null, maybeListener?: BeforeRequestListener | null): void {
     const [filter, listener] = typeof filterOrListener === 'function' || filterOrListener === null ? [null, filterOrListener] : [filterOrListener, maybeListener ?? null];
     if (!listener) this.listeners.delete('onBeforeRequest');
     else this.listeners.set('onBeforeRequest', { filter, listener });
+  }
+
+  /** The same one-listener rule; fired when a request's response has been received in full. */
+  onCompleted(filterOrListener: { urls: string[] } | CompletedListener | null, maybeListener?: CompletedListener | null): void {
+    const [filter, listener] = typeof filterOrListener === 'function' || filterOrListener === null ? [null, filterOrListener] : [filterOrListener, maybeListener ?? null];
+    (this as { completed: WebRequest['completed'] }).completed = listener ? { filter, listener } : null;
   }
 }
 
@@ -234,9 +253,25 @@ export class Session extends EventEmitter {
         }, () => undefined);
       });
       await context.route('**/*', (route, request) => this.#onRequest(route, request));
+      context.on('requestfinished', (request) => void this.#onCompleted(request));
       return context;
     })();
     return this.#context;
+  }
+
+  async #onCompleted(request: Request): Promise<void> {
+    const entry = this.webRequest.completed;
+    const url = toSchemeUrl(request.url());
+    if (!entry || !matchesFilter(url, entry.filter)) return;
+    const response = await request.response().catch(() => null);
+    if (!response) return;
+    let isMainFrame = true;
+    try {
+      isMainFrame = request.frame().parentFrame() === null;
+    } catch {
+      // no frame (a service worker's request)
+    }
+    entry.listener({ id: ++requestIds, url, method: request.method(), resourceType: resourceTypeOf(request, isMainFrame), statusCode: response.status(), timestamp: Date.now() });
   }
 
   async #onRequest(route: Route, request: Request): Promise<void> {

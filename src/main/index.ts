@@ -1,8 +1,8 @@
 // Composition root: builds the services with the Electron adapters and runs the app lifecycle.
 // Every decision lives in the services and pure modules (lifecycle/, policy/, …); this file wires.
 // Loaded by entry.ts once Chromium's network stack is behind `fetch`.
-import { mkdirSync } from 'node:fs';
-import { userInfo } from 'node:os';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { app, dialog, Menu, session, shell, type BrowserWindow, type MenuItemConstructorOptions } from 'electron';
 import { AppError, isAppError } from '../shared/errors.ts';
@@ -28,7 +28,10 @@ import { createServices, type MainServices } from './services.ts';
 import { PROTOCOL as DEEP_LINK_PROTOCOL } from './deep-link/deep-link.ts';
 import { readOrgPolicy } from './policy/org-policy.ts';
 import { systemPolicySources } from './policy/policy-sources.ts';
-import { startSandbox } from '../sandbox/index.ts';
+import { startSandbox, type Sandbox } from '../sandbox/index.ts';
+import { createSelfTestProbe } from './electron/self-test-probe.ts';
+import { formatReport } from './self-test/report.ts';
+import { runSelfTest } from './self-test/self-test.ts';
 
 const CLERK_API_URL = 'https://api.clerk.com';
 const QUIT_DEADLINE_MS = 10_000;
@@ -43,6 +46,9 @@ function boot(): void {
   registerConsoleScheme();
   app.enableSandbox();
 
+  const selfTesting = process.argv.includes('--self-test');
+  let selfTestQuitReached!: () => void;
+  const selfTestQuit = new Promise<void>((resolve) => (selfTestQuitReached = resolve));
   const fileLog = createFileLog(join(app.getPath('userData'), 'logs'), { echo: !app.isPackaged });
   const log = createLogger(fileLog.sink, fileLog.path);
   let consoleWindow: BrowserWindow | null = null;
@@ -79,6 +85,9 @@ function boot(): void {
     finalSteps: [
       { name: 'stop the built-in sandbox', run: async () => stopSandbox?.() },
       { name: 'clear the console cache', run: () => session.defaultSession.clearCache() },
+      // The self-test's last check is this very shutdown: it reports, then ends the process itself.
+      // (app.exit after the report), so this step does not hand back to app.quit().
+      ...(selfTesting ? [{ name: 'report the self-test', run: () => (selfTestQuitReached(), new Promise<void>(() => undefined)) }] : []),
     ],
     deadlineMs: QUIT_DEADLINE_MS,
     quit: () => app.quit(),
@@ -134,18 +143,22 @@ function boot(): void {
     });
   }
 
-  async function buildServices(): Promise<MainServices> {
+  const keychain = createKeytarKeychain();
+  /**
+   * The services with the Electron adapters. `selfTest` runs them on the self-test's own sandbox and
+   * a throwaway history folder, so a self-test never touches the operator's instances or history.
+   */
+  async function buildServices(selfTest?: { sandbox: Sandbox; documentsDir: string }): Promise<MainServices> {
     const avatars = new AvatarProxy();
     serveConsole(join(import.meta.dirname, '../renderer'), avatars);
-    const keychain = createKeytarKeychain();
     // No key stored yet: the built-in sandbox instance lets a newcomer try everything offline.
-    const hasKeys = await keychain.list().then((entries) => entries.length > 0, () => false);
-    const sandbox = hasKeys ? null : await startSandbox({ users: 500 });
+    const hasKeys = selfTest ? false : await keychain.list().then((entries) => entries.length > 0, () => false);
+    const sandbox = selfTest?.sandbox ?? (hasKeys ? null : await startSandbox({ users: 500 }));
     if (sandbox) stopSandbox = () => sandbox.close();
     const ozone = { platform: app.commandLine.getSwitchValue('ozone-platform'), hint: app.commandLine.getSwitchValue('ozone-platform-hint') };
     return createServices({
       keychain,
-      documents: createElectronStoreDocuments(app.getPath('userData')),
+      documents: createElectronStoreDocuments(selfTest?.documentsDir ?? app.getPath('userData')),
       windowHost: createElectronWindowHost({ log, positionsHonoured: positionsHonoured(process.platform, process.env, ozone) }),
       saveFile: (name, content) => saveWithDialog(consoleWindow, name, content),
       avatars,
@@ -167,6 +180,25 @@ function boot(): void {
         },
       },
     });
+  }
+
+  /** `--self-test`: no console; the checks, their report on stdout, and the exit code. */
+  async function startSelfTest(): Promise<void> {
+    const documentsDir = mkdtempSync(join(tmpdir(), 'understudy-self-test-'));
+    const checks = await runSelfTest({
+      keychain,
+      startSandbox: () => startSandbox({ users: 50 }),
+      buildServices: async (sandbox) => (services = await buildServices({ sandbox, documentsDir })),
+      fetch: (input, init) => fetch(input, init),
+      probe: createSelfTestProbe(),
+      quit: () => {
+        app.quit();
+        return selfTestQuit;
+      },
+    });
+    console.log(formatReport(checks));
+    rmSync(documentsDir, { recursive: true, force: true });
+    app.exit(checks.every((check) => check.ok) ? 0 : 1);
   }
 
   async function start(): Promise<void> {
@@ -195,8 +227,14 @@ function boot(): void {
 
   app
     .whenReady()
-    .then(start)
+    .then(selfTesting ? startSelfTest : start)
     .catch((error: unknown) => {
+      if (selfTesting) {
+        log.error('The self-test could not run', error);
+        console.log(formatReport([{ name: 'self-test ran', ok: false, ms: 0, detail: error instanceof Error ? error.message : String(error) }]));
+        app.exit(1);
+        return;
+      }
       log.error('Understudy failed to start', error);
       // Say why before quitting: a window-less app that silently stays up helps nobody.
       dialog.showErrorBox('Understudy could not start', `${isAppError(error) ? error.message : 'An unexpected error occurred.'} ${detailsIn(log)}`);

@@ -3,7 +3,7 @@
 // instance only, the Backend API through Chromium's network (a proxy applies), a crashed console
 // reloaded and the operator told, the packaged menu, pop-ups under the banner, the log folder, the
 // export dialog's folder, and Wayland's placement.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -115,6 +115,14 @@ describe('the app on a user’s machine (issue 9)', () => {
       const page = await app.page(consoleId);
       expect(await page.locator('body').innerText({ timeout: 1_000 }).catch(() => '')).toMatch(/The console stopped unexpectedly \(crashed\) and was reloaded/);
     }, 20_000);
+  });
+
+  it('logs an unexpected failure in main and tells the operator, instead of failing silently', async () => {
+    const { app, ui, userData } = await launch();
+    await app.control('rejectUnhandled', { message: 'emulated failure in main' });
+    await ui.page.getByText(/An unexpected error occurred in Understudy\. Understudy keeps running/).waitFor({ timeout: 20_000 });
+    const log = join(userData, 'logs', 'understudy.log');
+    await eventually(() => expect(readFileSync(log, 'utf8')).toMatch(/ error An unexpected error occurred in Understudy Error: emulated failure in main/));
   });
 
   it('offers no reload or DevTools in the menu of a packaged build', async () => {
