@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { writeReadmeSection } from './lib/readme.ts';
 import { printResult, type BenchResult } from './lib/report.ts';
 import { mainLoad, rendererBundle } from './suites/bundle-and-load.ts';
+import { appEmulatedBench } from './suites/app-emulated.ts';
 import { impersonationOverhead } from './suites/impersonation-overhead.ts';
 import { ledgerBench } from './suites/ledger.ts';
 import { memoryBench } from './suites/memory.ts';
@@ -26,6 +27,7 @@ const suites: { id: string; run: () => Promise<BenchResult> }[] = [
   { id: 'search', run: () => searchTyping({ users: 1_000, speeds: [{ delayMs: 150, runs: 8 }, { delayMs: 60, runs: 8 }] }) },
   { id: 'impersonation', run: () => impersonationOverhead({ runs: 15, warmup: 3, goalMs: 30, settleMs: 1_000 }) },
   { id: 'memory', run: () => memoryBench({ counts: [1, 3, 6], rounds: 1, settleMs: 1_000 }) },
+  { id: 'app', run: () => appEmulatedBench({ starts: 5, impersonations: 8, goalSignedInMs: 300, settleMs: 1_000 }) },
 ];
 const unknown = only?.filter((id) => !suites.some((suite) => suite.id === id)) ?? [];
 if (unknown.length > 0) {
