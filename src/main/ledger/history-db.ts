@@ -56,6 +56,10 @@ export function openHistoryDb(path: string): DatabaseSync {
   const onDisk = path !== ':memory:';
   if (onDisk) mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const db = new DatabaseSync(path);
+  // Another process that briefly holds the file (a second start racing the single-instance lock, a
+  // backup tool, a test's parallel children) makes SQLite answer "database is locked" at once;
+  // wait for it a while instead (https://sqlite.org/pragma.html#pragma_busy_timeout).
+  db.exec('PRAGMA busy_timeout = 5000');
   const version = (db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version;
   if (version > SCHEMA_VERSION) {
     db.close();
