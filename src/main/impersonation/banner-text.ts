@@ -1,7 +1,11 @@
 // What the banner above every impersonated page says: whose session this is, who is acting, on
 // which instance, and how long it has left. Computed here; the window adapters only draw it.
 import type { ImpersonationPhase } from '../../shared/domain.ts';
+import { formatTimeLeft } from '../../shared/time-left.ts';
 import type { BannerContent } from './window-host.ts';
+
+/** The console shows the same clock (one formatter for both). */
+export { formatTimeLeft };
 
 export interface BannerInfo {
   subject: { id: string; name: string; email: string | null };
@@ -22,14 +26,6 @@ const STATUS: Record<ImpersonationPhase, string> = {
   ended: 'Ended',
   failed: 'Failed',
 };
-
-/** `mm:ss`, minutes unbounded (`90:00`), never negative; a started second counts as a whole one. */
-export function formatTimeLeft(ms: number): string {
-  const total = Math.max(0, Math.ceil(ms / 1000));
-  const minutes = Math.floor(total / 60);
-  const seconds = total % 60;
-  return `${String(minutes).padStart(2, '0')}:${String(seconds).padStart(2, '0')}`;
-}
 
 export function bannerText(info: BannerInfo, now: number): BannerContent {
   const who = info.subject.name.trim() || info.subject.id;
