@@ -354,12 +354,20 @@ export class Session extends EventEmitter {
   async #navigate(route: Route, request: Request, contents: WebContents, page: Page, isMainFrame: boolean, frame: ReturnType<Request['frame']> | null): Promise<void> {
     let response: Awaited<ReturnType<Route['fetch']>>;
     try {
+      // The Cookie header Chromium's network stack put on this navigation, as is: it includes what a
+      // page's script just set with document.cookie, which a cookie-store read made now may not show
+      // yet (those writes reach the store asynchronously). Playwright adds no cookies of its own then.
       response = await route.fetch({ maxRedirects: 0, timeout: 0 });
     } catch {
       return route.abort('failed').catch(() => undefined);
     }
     const location = response.headers()['location'];
-    if (response.status() >= 300 && response.status() < 400 && location) {
+    const redirect = response.status() >= 300 && response.status() < 400 && location;
+    // Not a redirect: Chromium makes the request itself, with the Cookie header its network stack
+    // computes (it includes cookies a page's script just set, which Playwright's fetch on its behalf
+    // was seen to miss). Only for safe methods: a form POST is not sent twice.
+    if (!redirect && ['GET', 'HEAD'].includes(request.method())) return route.continue().catch(() => undefined);
+    if (redirect) {
       const next = new URL(location, request.url()).href;
       if (!contents.navigationRequested({ url: toSchemeUrl(next), isMainFrame, isRedirect: true, frame })) return route.abort('aborted').catch(() => undefined);
       const hops = this.#redirectHops.get(page) ?? new Set<string>();

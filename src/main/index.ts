@@ -167,7 +167,7 @@ function boot(): void {
       log,
       defaultApiUrl: CLERK_API_URL,
       sandbox: sandbox
-        ? { secretKey: sandbox.secretKey, apiUrl: sandbox.apiUrl, origins: [sandbox.frontendApiUrl, sandbox.appUrl] }
+        ? { secretKey: sandbox.secretKey, apiUrl: sandbox.apiUrl, origins: sandbox.origins }
         : null,
       orgPolicy: readOrgPolicy(systemPolicySources()),
       logFile: {

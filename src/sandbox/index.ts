@@ -83,6 +83,8 @@ export interface Sandbox {
   /** The Account Portal: the instance's hosted sign-in page. */
   accountsUrl: string;
   appUrl: string;
+  /** Every origin a browser signing in visits (Frontend API, Account Portal, app): loopback http. */
+  origins: string[];
   secretKey: string;
   publishableKey: string;
   instance: 'development' | 'production';
@@ -163,6 +165,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     frontendApiUrl: urls.frontendApi,
     accountsUrl: urls.accounts,
     appUrl: urls.app,
+    origins: [urls.frontendApi, urls.accounts, urls.app],
     secretKey,
     publishableKey: publishableKeyFor(instance, urls.frontendApi),
     instance,

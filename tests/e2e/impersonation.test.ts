@@ -87,7 +87,7 @@ function setup(host: WindowHost, documentsDir: string, scheduler: Scheduler = ne
     windowHost: host,
     now,
     osUser: 'agent',
-    sandboxOrigins: [sandbox.frontendApiUrl, sandbox.appUrl],
+    sandboxOrigins: sandbox.origins,
     scheduler,
   });
   return { ledger, orchestrator, scheduler };

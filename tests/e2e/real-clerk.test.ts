@@ -43,7 +43,7 @@ function setup(on: Sandbox, dir: string, signInTimeoutMs?: number) {
     now: Date.now,
     osUser: 'agent',
     // What the app passes for the built-in sandbox; the portal's origin is loopback http, allowed on a development instance.
-    sandboxOrigins: [on.frontendApiUrl, on.appUrl],
+    sandboxOrigins: on.origins,
     ...(signInTimeoutMs === undefined ? {} : { signInTimeoutMs }),
   });
   return { host, ledger, orchestrator, gateway };

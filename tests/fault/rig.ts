@@ -131,7 +131,7 @@ export async function startRig(options: RigOptions): Promise<Rig> {
           await (sleep ? sleep(ms) : new Promise((resolve) => setTimeout(resolve, ms)));
         },
       }),
-    sandbox: { secretKey: sandbox.secretKey, apiUrl: sandbox.apiUrl, origins: [sandbox.frontendApiUrl, sandbox.appUrl] },
+    sandbox: { secretKey: sandbox.secretKey, apiUrl: sandbox.apiUrl, origins: sandbox.origins },
     orgPolicy: options.orgPolicy,
   });
   const listeners = new Map<Channel, IpcListener>();

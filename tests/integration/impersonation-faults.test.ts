@@ -124,7 +124,7 @@ function build() {
     windowHost: host,
     now: Date.now,
     osUser: 'agent',
-    sandboxOrigins: [sandbox.frontendApiUrl, sandbox.appUrl],
+    sandboxOrigins: sandbox.origins,
   });
   return { ledger, orchestrator };
 }
@@ -188,7 +188,7 @@ describe('impersonation when Clerk misbehaves', () => {
         windowHost: host,
         now: Date.now,
         osUser: 'agent',
-        sandboxOrigins: [fresh.frontendApiUrl, fresh.appUrl],
+        sandboxOrigins: fresh.origins,
       });
       // @clerk/backend tries the JWKS 5 times (about 3 s) before giving up on a verification.
       const fault = fresh.faults.inject({ route: 'GET /jwks', kind: 'status', status: 503, times: 5 });

@@ -358,7 +358,7 @@ function servicesDeps(dir: string) {
     osUser: 'fuzz-agent',
     log: createLogger((level, line) => logLines.push(`${level} ${line}`)),
     defaultApiUrl: sandbox.apiUrl,
-    sandbox: { secretKey: sandbox.secretKey, apiUrl: sandbox.apiUrl, origins: [sandbox.frontendApiUrl, sandbox.appUrl] },
+    sandbox: { secretKey: sandbox.secretKey, apiUrl: sandbox.apiUrl, origins: sandbox.origins },
   };
 }
 

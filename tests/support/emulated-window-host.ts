@@ -132,11 +132,13 @@ export class EmulatedWindowHost implements WindowHost {
     // The hold is in place before the app's window host starts the ticket load.
     const release = this.beforeTicket ? holdRequests((url) => url === spec.ticketUrl) : null;
     const inner = await this.#inner.open(spec, events);
-    const pageContents = allContents.getAllWebContents().find((contents) => (contents.session as unknown as { partition: string }).partition === spec.partition && !contents.getURL().startsWith('data:'));
+    // The app's host may hand out a pre-warmed partition of its own instead of spec.partition.
+    const partition = inner.partition ?? spec.partition;
+    const pageContents = allContents.getAllWebContents().find((contents) => (contents.session as unknown as { partition: string }).partition === partition && !contents.getURL().startsWith('data:'));
     const window = BaseWindow.getAllWindows().find((candidate) => pageContents && (candidate as unknown as { contents(): Contents[] }).contents().includes(pageContents));
     const bannerContents = window && (window as unknown as { contents(): Contents[] }).contents().find((contents) => contents !== pageContents);
     if (!pageContents || !window || !bannerContents) throw new Error('The window host opened no BaseWindow with a banner and a page');
-    const opened = new EmulatedImpersonationWindow(spec, inner, window as BaseWindow, await pageOf(pageContents), await pageOf(bannerContents), pageContents);
+    const opened = new EmulatedImpersonationWindow({ ...spec, partition }, inner, window as BaseWindow, await pageOf(pageContents), await pageOf(bannerContents), pageContents);
     this.#opened.set(spec.impersonationId, opened);
     if (release) void (this.beforeTicket?.(spec) ?? Promise.resolve()).finally(release);
     // The app's window, with its wipes and closes counted on the way through.

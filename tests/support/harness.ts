@@ -128,7 +128,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     defaultApiUrl: sandbox.apiUrl,
     sandbox: options.withoutBuiltInSandbox
       ? null
-      : { secretKey: sandbox.secretKey, apiUrl: sandbox.apiUrl, origins: [sandbox.frontendApiUrl, sandbox.appUrl] },
+      : { secretKey: sandbox.secretKey, apiUrl: sandbox.apiUrl, origins: sandbox.origins },
   });
 
   // The app's ipcMain registry, recording what each call answered (the leak scan reads these).

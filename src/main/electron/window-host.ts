@@ -209,6 +209,7 @@ export function createElectronWindowHost(options: ElectronWindowHostOptions): Wi
 
       return {
         impersonationId: spec.impersonationId,
+        partition: prepared.partition,
         cookies: async () => (await ses.cookies.get({})).map(toPartitionCookie),
         onCookieChanged(listener) {
           cookieListeners.add(listener);

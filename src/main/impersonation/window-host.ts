@@ -93,6 +93,8 @@ export interface CookieChange {
 
 export interface ImpersonationWindow {
   readonly impersonationId: string;
+  /** The partition its pages use, when the host chose it (a pre-warmed one) instead of `spec.partition`. */
+  readonly partition?: string;
   /** Every cookie of the window's partition. */
   cookies(): Promise<PartitionCookie[]>;
   /** Called on every cookie change in the partition; returns the unsubscribe function. */
