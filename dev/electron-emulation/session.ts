@@ -323,7 +323,10 @@ export class Session extends EventEmitter {
       if (response.redirectURL) return route.fulfill({ status: 307, headers: { location: response.redirectURL } }).catch(() => undefined);
     }
     // The app's own scheme servers (*.localhost) answer directly: their handler is the app's.
-    if (navigating && page && !new URL(request.url()).hostname.endsWith('.localhost')) return this.#navigate(route, request, navigating, page, isMainFrame, frame);
+    // Form posts go as Chromium sends them (with its cookies); fetching them on its behalf to see a
+    // redirect would also send them twice or without fresh cookies. Their redirect hops are not seen
+    // as will-redirect here (a gap listed in the README).
+    if (navigating && page && request.method() === 'GET' && !new URL(request.url()).hostname.endsWith('.localhost')) return this.#navigate(route, request, navigating, page, isMainFrame, frame);
     return route.continue().catch(() => undefined);
   }
 
@@ -365,8 +368,8 @@ export class Session extends EventEmitter {
     const redirect = response.status() >= 300 && response.status() < 400 && location;
     // Not a redirect: Chromium makes the request itself, with the Cookie header its network stack
     // computes (it includes cookies a page's script just set, which Playwright's fetch on its behalf
-    // was seen to miss). Only for safe methods: a form POST is not sent twice.
-    if (!redirect && ['GET', 'HEAD'].includes(request.method())) return route.continue().catch(() => undefined);
+    // was seen to miss). Only GETs come here, so nothing is sent twice that should not be.
+    if (!redirect) return route.continue().catch(() => undefined);
     if (redirect) {
       const next = new URL(location, request.url()).href;
       if (!contents.navigationRequested({ url: toSchemeUrl(next), isMainFrame, isRedirect: true, frame })) return route.abort('aborted').catch(() => undefined);
