@@ -146,6 +146,13 @@ class App extends EventEmitter {
     this.#paths.set(name, path);
   }
 
+  /** docs/api/app.md#appsetasdefaultprotocolclientprotocol-path-args: registers with the OS; here, recorded only. */
+  readonly defaultProtocolClients = new Set<string>();
+  setAsDefaultProtocolClient(protocol: string): boolean {
+    this.defaultProtocolClients.add(protocol);
+    return true;
+  }
+
   /**
    * docs/api/app.md#apprequestsingleinstancelock: the first instance holds the lock; a second one
    * gets false and the first receives `second-instance` (argv, workingDirectory, additionalData).
