@@ -322,7 +322,9 @@ describe('a crash between mint and window', () => {
     expectNothingLost(sandbox, await history(next), expect);
     // And now it shows the customer app signed out.
     await orphan.page.reload();
-    expect(await orphan.page.getByTestId('signed-out').getAttribute('data-reason')).toBe('revoked');
+    // 'revoked' when the reload carries the old token; 'no-session' when the page's own script already
+    // saw its token refresh refused and cleared `__session` first, as clerk-js does. Signed out either way.
+    expect(['revoked', 'no-session']).toContain(await orphan.page.getByTestId('signed-out').getAttribute('data-reason'));
     await orphan.close();
   });
 });
