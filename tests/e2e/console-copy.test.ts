@@ -13,7 +13,8 @@ describe('copying ids', () => {
   let ui: ConsolePage;
   beforeEach(async () => {
     ({ harness, ui } = context);
-    await harness.page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: harness.url });
+    // The page's own (loopback) origin: the emulation serves understudy://console from one.
+    await harness.page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(harness.page.url()).origin });
   });
 
   const clipboard = () => harness.page.evaluate(() => navigator.clipboard.readText());
