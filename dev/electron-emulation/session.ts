@@ -7,7 +7,7 @@ import type { BrowserContext, Cookie as PlaywrightCookie, Page, Request, Route }
 import { app } from './app.ts';
 import { toSchemeUrl } from './protocol.ts';
 import { currentBrowser, untilExit } from './runtime.ts';
-import { contentsForPage, onRouteForPopup, type WebContents } from './web-contents.ts';
+import { contentsForPage, decideFirstRequest, popupContents, type WebContents } from './web-contents.ts';
 
 export interface ElectronCookie {
   name: string;
@@ -245,13 +245,6 @@ export class Session extends EventEmitter {
     this.#context ??= (async () => {
       const browser = await currentBrowser();
       const context = await browser.newContext({ acceptDownloads: false, permissions: [], viewport: null });
-      context.on('page', (page) => {
-        void page.opener().then((opener) => {
-          if (!opener || contentsForPage(page)) return;
-          this.#unclaimedPopups.push(page);
-          this.#popupWaiters.splice(0).forEach((wake) => wake());
-        }, () => undefined);
-      });
       await context.route('**/*', (route, request) => this.#onRequest(route, request));
       context.on('requestfinished', (request) => void this.#onCompleted(request));
       return context;
@@ -289,17 +282,20 @@ export class Session extends EventEmitter {
       page = frame.page();
       isMainFrame = frame.parentFrame() === null;
     } catch {
-      // Service worker requests have no frame; nor has a pop-up's first navigation (Playwright
-      // reports it before the frame exists): that one belongs to the next pop-up page to appear.
+      // Service worker requests have no frame; nor has a pop-up's first navigation: Playwright
+      // reports a pop-up page only once that navigation committed. The window.open that asked for
+      // this URL is decided by its opener's handler now, as Electron decides before loading; the
+      // page is adopted when it appears (web-contents.ts). Its redirect hops are not seen as
+      // will-redirect: no web contents exists yet to raise them on (a gap listed in the README).
       if (request.isNavigationRequest()) {
-        page = await this.#nextPopup();
-        if (!page) return route.abort('aborted').catch(() => undefined);
+        const decision = await decideFirstRequest(url);
+        if (decision?.action !== 'allow') return route.abort('aborted').catch(() => undefined);
       }
     }
     const contents = page ? contentsForPage(page) : null;
     let navigating: WebContents | null = null;
     if (request.isNavigationRequest() && page) {
-      navigating = contents ?? (await onRouteForPopup(page, url));
+      navigating = contents ?? (await popupContents(page));
       if (!navigating) return route.abort('aborted').catch(() => undefined);
       // A hop of a redirect already reported (see below) is the same navigation, not a new one.
       const hop = this.#redirectHops.get(page);
@@ -328,20 +324,6 @@ export class Session extends EventEmitter {
     // as will-redirect here (a gap listed in the README).
     if (navigating && page && request.method() === 'GET' && !new URL(request.url()).hostname.endsWith('.localhost')) return this.#navigate(route, request, navigating, page, isMainFrame, frame);
     return route.continue().catch(() => undefined);
-  }
-
-  readonly #unclaimedPopups: Page[] = [];
-  readonly #popupWaiters: (() => void)[] = [];
-
-  async #nextPopup(): Promise<Page | null> {
-    const deadline = Date.now() + 5_000;
-    while (this.#unclaimedPopups.length === 0 && Date.now() < deadline) {
-      await new Promise<void>((wake) => {
-        this.#popupWaiters.push(wake);
-        setTimeout(wake, 100);
-      });
-    }
-    return this.#unclaimedPopups.shift() ?? null;
   }
 
   /** Redirect hops Chromium will request next, per page (see #navigate). */

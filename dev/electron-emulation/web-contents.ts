@@ -64,16 +64,76 @@ const byId = new Map<number, WebContents>();
 /** Decisions on pop-ups, once per page: the request interception and the `popup` event may both ask. */
 const popupDecisions = new WeakMap<Page, Promise<WebContents | null>>();
 
+type OpenHandler = (details: { url: string; frameName: string; features: string; disposition: string; referrer: { url: string; policy: string }; postBody?: unknown }) =>
+  | { action: 'deny' }
+  | { action: 'allow'; overrideBrowserWindowOptions?: Record<string, unknown>; outlivesOpener?: boolean; createWindow?: (options: Record<string, unknown>) => WebContents };
+type OpenResponse = ReturnType<OpenHandler>;
+
+/**
+ * One window.open (or target=_blank link) of a page, as its DevTools reported it (Page.windowOpen):
+ * Electron asks the opener's handler once, with this URL, before the pop-up loads anything.
+ * `taken` once a pop-up page was matched to it; `requested` once its first request was seen.
+ */
+interface OpenRequest {
+  opener: WebContents;
+  url: string;
+  frameName: string;
+  features: string;
+  at: number;
+  response?: OpenResponse;
+  taken?: boolean;
+  requested?: boolean;
+}
+const openRequests: OpenRequest[] = [];
+const openWaiters: (() => void)[] = [];
+
+function noteOpenRequest(request: OpenRequest): void {
+  // A request neither taken nor requested within a minute belongs to a pop-up that never came.
+  const stale = Date.now() - 60_000;
+  for (let index = openRequests.length - 1; index >= 0; index--) if (openRequests[index]!.at < stale) openRequests.splice(index, 1);
+  openRequests.push(request);
+  openWaiters.splice(0).forEach((wake) => wake());
+}
+
+function settle(request: OpenRequest): void {
+  const blank = request.url === '' || request.url === 'about:blank';
+  const index = openRequests.indexOf(request);
+  if (index !== -1 && request.taken && (request.requested || blank)) openRequests.splice(index, 1);
+}
+
+async function firstOpenRequest(matches: (request: OpenRequest) => boolean): Promise<OpenRequest | null> {
+  // DevTools may report the window.open just after the pop-up or its request.
+  const deadline = Date.now() + 2_000;
+  for (;;) {
+    const found = openRequests.find(matches);
+    if (found || Date.now() >= deadline) return found ?? null;
+    await new Promise<void>((wake) => {
+      openWaiters.push(wake);
+      setTimeout(wake, 100).unref();
+    });
+  }
+}
+
+/**
+ * A pop-up's first request. Playwright reports a pop-up page only once that navigation committed,
+ * so its request comes without a page: the window.open that asked for this URL says whose it is,
+ * and its opener's handler decides (null: no window.open asked for it).
+ */
+export async function decideFirstRequest(url: string): Promise<OpenResponse | null> {
+  const request = await firstOpenRequest((candidate) => !candidate.requested && !candidate.opener.isDestroyed() && sameUrl(toLoopbackUrl(candidate.url), url));
+  if (!request) return null;
+  request.requested = true;
+  request.response ??= request.opener.askOpenHandler(request);
+  settle(request);
+  return request.response;
+}
+
 export function contentsForPage(page: Page): WebContents | null {
   return byPage.get(page) ?? null;
 }
 
-type OpenHandler = (details: { url: string; frameName: string; features: string; disposition: string; referrer: { url: string; policy: string }; postBody?: unknown }) =>
-  | { action: 'deny' }
-  | { action: 'allow'; overrideBrowserWindowOptions?: Record<string, unknown>; outlivesOpener?: boolean; createWindow?: (options: Record<string, unknown>) => WebContents };
-
-/** A page opened by a page: its opener's window-open handler decides before it may load anything. */
-export function onRouteForPopup(page: Page, url: string): Promise<WebContents | null> {
+/** The web contents of a page opened by a page, once its opener's handler allowed it (null: refused, closed). */
+export function popupContents(page: Page): Promise<WebContents | null> {
   let decision = popupDecisions.get(page);
   if (!decision) {
     decision = (async () => {
@@ -83,7 +143,7 @@ export function onRouteForPopup(page: Page, url: string): Promise<WebContents | 
         await page.close().catch(() => undefined);
         return null;
       }
-      return opener.decidePopup(page, url);
+      return opener.adoptPopup(page);
     })();
     popupDecisions.set(page, decision);
   }
@@ -130,10 +190,15 @@ export class WebContents extends EventEmitter {
       await page.close().catch(() => undefined);
       return page;
     }
-    if (!this.session.options.cache) {
-      const cdp = await page.context().newCDPSession(page);
-      await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
-    }
+    const cdp = await page.context().newCDPSession(page);
+    if (!this.session.options.cache) await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+    // Electron's window-open handler gets the URL window.open asked for, before anything loads.
+    // Playwright's `popup` event comes with the page at about:blank, sometimes before its first
+    // request: the opener's own DevTools event (Page.windowOpen) says what it asked for, in order.
+    cdp.on('Page.windowOpen', (event: { url: string; windowName: string; windowFeatures: string[] }) => {
+      noteOpenRequest({ opener: this, url: event.url, frameName: event.windowName, features: event.windowFeatures.join(','), at: Date.now() });
+    });
+    await cdp.send('Page.enable');
     if (!adopted) await this.#installPreload(page);
     page.on('framenavigated', (frame) => {
       if (frame === page.mainFrame()) {
@@ -158,10 +223,7 @@ export class WebContents extends EventEmitter {
       this.#crashed = true;
       this.emit('render-process-gone', newEvent(), { reason: 'crashed', exitCode: 139 });
     });
-    page.on('popup', (popup) => {
-      // A pop-up that never requests anything (about:blank, script-only) is decided by its URL as it stands.
-      setTimeout(() => void onRouteForPopup(popup, toSchemeUrl(popup.url())), 150).unref();
-    });
+    page.on('popup', (popup) => void popupContents(popup));
     // A crashed page replaced by reload() closes without the web contents going away.
     page.on('close', () => {
       if (page === this.#pageValue) this.#gone();
@@ -247,11 +309,33 @@ export class WebContents extends EventEmitter {
     return !event.defaultPrevented;
   }
 
-  /** docs/api/web-contents.md#contentssetwindowopenhandlerhandler */
-  async decidePopup(page: Page, url: string): Promise<WebContents | null> {
-    const response = this.#openHandler
-      ? this.#openHandler({ url, frameName: '', features: '', disposition: 'new-window', referrer: { url: this.#url, policy: 'strict-origin-when-cross-origin' } })
-      : { action: 'allow' as const, overrideBrowserWindowOptions: {} };
+  /** docs/api/web-contents.md#contentssetwindowopenhandlerhandler: asked once per window.open. */
+  askOpenHandler(request: { url: string; frameName: string; features: string }): OpenResponse {
+    if (!this.#openHandler) return { action: 'allow', overrideBrowserWindowOptions: {} };
+    return this.#openHandler({ url: toSchemeUrl(request.url || 'about:blank'), frameName: request.frameName, features: request.features, disposition: 'new-window', referrer: { url: this.#url, policy: 'strict-origin-when-cross-origin' } });
+  }
+
+  /**
+   * A pop-up page of this page, matched to the oldest window.open not yet matched (Chromium opens
+   * them in order); decided by the answer its first request got, or asked now (one that loads
+   * nothing: about:blank, a script-written page).
+   */
+  async adoptPopup(page: Page): Promise<WebContents | null> {
+    // Playwright reports a pop-up once its first navigation committed, so one that loaded something
+    // is matched by its URL; one that loads nothing takes the oldest window.open that requested nothing.
+    const loaded = page.url() !== 'about:blank' && page.url() !== '';
+    const request = await firstOpenRequest(
+      (candidate) => candidate.opener === this && !candidate.taken && (loaded ? candidate.requested === true && sameUrl(toLoopbackUrl(candidate.url), page.url()) : !candidate.requested),
+    );
+    const url = toSchemeUrl(request?.url || page.url());
+    let response: OpenResponse;
+    if (request) {
+      request.taken = true;
+      response = request.response ??= this.askOpenHandler(request);
+      settle(request);
+    } else {
+      response = this.askOpenHandler({ url, frameName: '', features: '' });
+    }
     if (!response || response.action !== 'allow') {
       await page.close().catch(() => undefined);
       return null;

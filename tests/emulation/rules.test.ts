@@ -174,6 +174,38 @@ describe('windows and views', () => {
   });
 });
 
+describe('pop-ups', () => {
+  it('asks the window-open handler once per window.open, with the URL asked for, before the pop-up requests anything', async () => {
+    const opener = new BrowserWindow({ show: false });
+    await opener.loadURL(`${origin}/opener`);
+    const asked: string[] = [];
+    opener.webContents.setWindowOpenHandler(({ url }: { url: string }) => {
+      asked.push(url);
+      return url.endsWith('/popup-allowed') ? { action: 'allow' } : { action: 'deny' };
+    });
+    const created: { url: string; window: BrowserWindow }[] = [];
+    opener.webContents.on('did-create-window', (window: BrowserWindow, details: { url: string }) => created.push({ url: details.url, window }));
+    const page = await pageOf(opener.webContents);
+    await page.evaluate(() => {
+      for (const path of ['about:blank', '/popup-refused', '/popup-allowed']) {
+        const button = document.createElement('button');
+        button.id = `open${path.replace(/\W/g, '')}`;
+        button.addEventListener('click', () => void window.open(path, '_blank'));
+        document.body.append(button);
+      }
+    });
+    for (const id of ['openaboutblank', 'openpopuprefused', 'openpopupallowed']) await page.click(`#${id}`);
+    await expect.poll(() => created.map((entry) => entry.url), { timeout: 10_000 }).toEqual([`${origin}/popup-allowed`]);
+    await expect.poll(() => created[0]!.window.webContents.getURL()).toBe(`${origin}/popup-allowed`);
+    expect(asked).toEqual(['about:blank', `${origin}/popup-refused`, `${origin}/popup-allowed`]);
+    // A refused pop-up loads nothing; the allowed one loaded once.
+    expect(hits).not.toContain('GET /popup-refused');
+    expect(hits.filter((hit) => hit === 'GET /popup-allowed')).toHaveLength(1);
+    created[0]!.window.destroy();
+    opener.destroy();
+  });
+});
+
 describe('navigation events', () => {
   it('will-navigate carries event.url, is not emitted for loadURL, and preventDefault cancels the navigation', async () => {
     const window = new BrowserWindow({ show: false });
