@@ -227,6 +227,21 @@ describe('the real app on the Electron emulation: quitting and starting again', 
     expect(ada?.endedBy?.reason).toBe('app-quit');
   });
 
+  // Electron on Linux and macOS quits on SIGTERM/SIGINT through app.quit() (a logout, `kill`, a
+  // service manager): the same bounded shutdown as closing the console, not a crash.
+  it('a SIGTERM quits through the bounded shutdown too: the impersonation is ended, the exit is clean', async () => {
+    await running?.kill();
+    await start();
+    if (await ui.page.getByRole('button', { name: 'Open the sandbox' }).isVisible().catch(() => false)) await ui.enterSandbox();
+    await impersonate('kjohnson', /^Katherine Johnson/);
+    await windowOf(KATHERINE!);
+    running!.process.kill('SIGTERM');
+    expect(await running!.exited, running!.output.join('\n')).toBe(0);
+    await start();
+    const katherine = (await history()).find((entry) => entry.subject.id === KATHERINE);
+    expect(katherine?.endedBy?.reason).toBe('app-quit');
+  });
+
   // The built-in sandbox lives inside the app and starts empty again, so the session left live is
   // unknown to it: recovery must say it could not end it, never pretend it did.
   it('after a crash, the next start runs recovery on what was left live and tells the truth about it', async () => {

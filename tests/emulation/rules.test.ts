@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { app, BaseWindow, BrowserWindow, ipcMain, protocol, session, WebContentsView } from '../../dev/electron-emulation/electron.ts';
+import { app, BaseWindow, BrowserWindow, ipcMain, protocol, screen, session, WebContentsView } from '../../dev/electron-emulation/electron.ts';
 import { pageOf } from '../../dev/electron-emulation/inspect.ts';
 import { closeBrowser, setExitHandler } from '../../dev/electron-emulation/runtime.ts';
 
@@ -28,6 +28,14 @@ const beforeReady = {
   windowError: (() => {
     try {
       new BrowserWindow();
+      return null;
+    } catch (error) {
+      return (error as Error).message;
+    }
+  })(),
+  screenError: (() => {
+    try {
+      screen.getPrimaryDisplay();
       return null;
     } catch (error) {
       return (error as Error).message;
@@ -75,9 +83,11 @@ function preloadFile(source: string): string {
 }
 
 describe('app and protocol: what may only happen before or after ready', () => {
-  it('refuses sessions, windows and protocol handlers before ready', () => {
+  it('refuses sessions, windows, screen and protocol handlers before ready', () => {
     expect(beforeReady.sessionError).toMatch(/when app is ready/);
     expect(beforeReady.windowError).toMatch(/before app is ready/);
+    expect(beforeReady.screenError).toMatch(/can't be used before the app 'ready' event/);
+    expect(screen.getPrimaryDisplay().workArea.width).toBeGreaterThan(0);
     expect(beforeReady.handleError).toMatch(/after app is ready/);
   });
 
