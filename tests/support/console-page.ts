@@ -2,16 +2,33 @@
 // (or a screen reader) finds it, by role and accessible name, never by CSS details.
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { afterAll, afterEach, beforeAll, expect, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import type { Channel } from '../../src/shared/contract.ts';
 import { startHarness, type Harness, type IpcRecord } from './harness.ts';
 
 export const SCREENSHOT_DIR = resolve('test-results/screenshots');
 
-/** Polls until `check` stops throwing: Playwright-style auto-waiting for plain vitest assertions. */
-export function eventually(check: () => unknown | Promise<unknown>, timeout = 10_000): Promise<void> {
-  return vi.waitFor(async () => void (await check()), { timeout, interval: 50 });
+/**
+ * Polls until `check` stops throwing, then resolves; after `timeout` ms rejects with its last error.
+ * Playwright-style auto-waiting for plain assertions, with no test runner state (the bench uses it too).
+ */
+export async function eventually(check: () => unknown | Promise<unknown>, timeout = 10_000): Promise<void> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    let timer: NodeJS.Timeout | undefined;
+    // A check that hangs is cut off at the deadline, as one that keeps failing is.
+    const cutOff = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`eventually: no success within ${timeout} ms`)), Math.max(0, deadline - Date.now()))));
+    try {
+      await Promise.race([check(), cutOff]);
+      return;
+    } catch (error) {
+      if (Date.now() >= deadline) throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+    await new Promise((wake) => setTimeout(wake, 50));
+  }
 }
 
 export class ConsolePage {
