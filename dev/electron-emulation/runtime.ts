@@ -4,16 +4,10 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { chromium, type Browser } from 'playwright-core';
+import { MACHINE_CHROMIUM_ARGS } from '../chromium-switches.ts';
 
-/** Electron's own switches the emulation's Chromium needs on this machine (see tests/support/chromium.ts). */
 const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-dev-shm-usage',
+  ...MACHINE_CHROMIUM_ARGS,
   // Electron shows no permission prompt of its own: a request nobody's handler granted is denied.
   '--deny-permission-prompts',
 ];

@@ -102,8 +102,9 @@ function settle(request: OpenRequest): void {
 }
 
 async function firstOpenRequest(matches: (request: OpenRequest) => boolean): Promise<OpenRequest | null> {
-  // DevTools may report the window.open just after the pop-up or its request.
-  const deadline = Date.now() + 2_000;
+  // DevTools may report the window.open just after the pop-up or its request (seconds later on a
+  // loaded machine); only a navigation no window.open asked for waits the whole time.
+  const deadline = Date.now() + 10_000;
   for (;;) {
     const found = openRequests.find(matches);
     if (found || Date.now() >= deadline) return found ?? null;
@@ -193,10 +194,13 @@ export class WebContents extends EventEmitter {
     const cdp = await page.context().newCDPSession(page);
     if (!this.session.options.cache) await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
     // Electron's window-open handler gets the URL window.open asked for, before anything loads.
-    // Playwright's `popup` event comes with the page at about:blank, sometimes before its first
-    // request: the opener's own DevTools event (Page.windowOpen) says what it asked for, in order.
+    // Playwright reports a pop-up page only later: the opener's own DevTools event (Page.windowOpen)
+    // says what it asked for, in order.
     cdp.on('Page.windowOpen', (event: { url: string; windowName: string; windowFeatures: string[] }) => {
-      noteOpenRequest({ opener: this, url: event.url, frameName: event.windowName, features: event.windowFeatures.join(','), at: Date.now() });
+      const request: OpenRequest = { opener: this, url: event.url, frameName: event.windowName, features: event.windowFeatures.join(','), at: Date.now() };
+      // Electron asks the handler as window.open runs, in call order: so does this, at the event.
+      if (!this.#destroyed) request.response = this.askOpenHandler(request);
+      noteOpenRequest(request);
     });
     await cdp.send('Page.enable');
     if (!adopted) await this.#installPreload(page);
@@ -322,11 +326,12 @@ export class WebContents extends EventEmitter {
    */
   async adoptPopup(page: Page): Promise<WebContents | null> {
     // Playwright reports a pop-up once its first navigation committed, so one that loaded something
-    // is matched by its URL; one that loads nothing takes the oldest window.open that requested nothing.
+    // is matched by its URL (or, if a redirect took it elsewhere, the oldest that requested); one
+    // that loads nothing takes the oldest window.open that requested nothing.
     const loaded = page.url() !== 'about:blank' && page.url() !== '';
-    const request = await firstOpenRequest(
-      (candidate) => candidate.opener === this && !candidate.taken && (loaded ? candidate.requested === true && sameUrl(toLoopbackUrl(candidate.url), page.url()) : !candidate.requested),
-    );
+    const mine = (candidate: OpenRequest) => candidate.opener === this && !candidate.taken && candidate.requested === loaded;
+    const request =
+      (loaded ? openRequests.find((candidate) => mine(candidate) && sameUrl(toLoopbackUrl(candidate.url), page.url())) : undefined) ?? (await firstOpenRequest(mine));
     const url = toSchemeUrl(request?.url || page.url());
     let response: OpenResponse;
     if (request) {
