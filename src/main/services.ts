@@ -2,8 +2,10 @@
 // Plain Node: the Electron entry (index.ts) and the browser test harness both call this with
 // their own adapters, so what the tests exercise is exactly what the app runs.
 import type { Events, EventName } from '../shared/contract.ts';
-import type { AppState } from '../shared/domain.ts';
+import type { AppState, AuditStatus } from '../shared/domain.ts';
 import { AppError } from '../shared/errors.ts';
+import { hostname } from 'node:os';
+import { AuditOutbox, sinksFromPolicy, type OutboxTiming } from './audit/outbox.ts';
 import type { AvatarProxy } from './clerk/avatar-proxy.ts';
 import type { ClerkUser, GatewayFactory } from './clerk/gateway.ts';
 import { createClerkBackendGateway } from './clerk/clerk-backend-gateway.ts';
@@ -41,6 +43,10 @@ export interface ServiceDeps {
   logFile?: { path: string; openFolder(): Promise<void> } | null;
   /** The IT-managed policy (readOrgPolicy(systemPolicySources()) in the app); none when absent. */
   orgPolicy?: OrgPolicyState;
+  /** Where webhook signing secrets are read from (process.env in the app). */
+  env?: Record<string, string | undefined>;
+  /** Audit outbox timings (tests shorten them). */
+  auditTiming?: Partial<OutboxTiming>;
 }
 
 export interface MainServices {
@@ -48,6 +54,7 @@ export interface MainServices {
   profiles: ProfileService;
   ledger: Ledger;
   orchestrator: Orchestrator;
+  audit: AuditOutbox;
   /**
    * Ends leftovers from a crashed run, telling the console what it does, then verifies the history's
    * hash chain; call once, after the console opened.
@@ -98,6 +105,20 @@ export async function createServices(deps: ServiceDeps): Promise<MainServices> {
     return { ...user, imageUrl: deps.avatars.path(user.imageUrl), protection: protectionOf(user, profile.policy, profile.operator?.userId) };
   };
 
+  const orgPolicy = deps.orgPolicy?.state === 'set' ? deps.orgPolicy.policy : null;
+  const audit = new AuditOutbox({
+    ledger,
+    sinks: sinksFromPolicy(orgPolicy?.auditSinks ?? [], {
+      env: deps.env ?? process.env,
+      resource: { 'service.name': 'understudy', 'host.name': hostname() },
+      now,
+    }),
+    delivery: orgPolicy?.auditDelivery ?? 'best-effort',
+    now,
+    log: deps.log,
+    timing: deps.auditTiming,
+  });
+
   const orchestrator = new Orchestrator({
     profiles,
     ledger,
@@ -106,6 +127,7 @@ export async function createServices(deps: ServiceDeps): Promise<MainServices> {
     osUser: deps.osUser,
     sandboxOrigins: deps.sandbox?.origins ?? [],
     log: deps.log,
+    startGate: () => audit.refusal(),
   });
 
   const state = (): AppState => ({
@@ -119,6 +141,8 @@ export async function createServices(deps: ServiceDeps): Promise<MainServices> {
 
   orchestrator.onChange((list) => deps.emit('impersonation:changed', list));
   ledger.onChange(() => deps.emit('ledger:changed', null));
+  audit.onChange((status: AuditStatus) => deps.emit('audit:changed', status));
+  audit.start();
 
   const handlers: Handlers = {
     'app:getState': () => state(),
@@ -193,6 +217,7 @@ export async function createServices(deps: ServiceDeps): Promise<MainServices> {
     'ledger:query': ({ filter }) => ledger.query(filter),
     'ledger:page': ({ filter, offset, limit }) => ledger.page(filter, offset, limit),
     'ledger:verify': () => ledger.verify(),
+    'audit:status': () => audit.status(),
     'ledger:revokeToken': ({ entryId }) => orchestrator.revokePendingToken(entryId, deps.osUser),
     'ledger:export': async ({ format, filter }) => {
       const entries = ledger.query(filter);
@@ -208,6 +233,7 @@ export async function createServices(deps: ServiceDeps): Promise<MainServices> {
     profiles,
     ledger,
     orchestrator,
+    audit,
     recover: async () => {
       // Offline, ending leftovers can take minutes: the console is already open and says what happens.
       const leftoverIds = new Set(ledger.live().map((entry) => entry.id));
@@ -250,6 +276,8 @@ export async function createServices(deps: ServiceDeps): Promise<MainServices> {
     },
     shutdown: async () => {
       await orchestrator.endAll('app-quit', deps.osUser);
+      // After the endings are recorded: what is not delivered by now waits for the next start.
+      audit.stop();
     },
   };
 }
