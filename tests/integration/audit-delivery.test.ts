@@ -279,14 +279,20 @@ describe('auditDelivery', () => {
     expect(collector.requests).toHaveLength(1);
   });
 
-  it('"required" tries a sink that came back at once, so the start can go', async () => {
+  /** One event recorded while the only sink is down, its failure seen. */
+  async function failingSink(delivery: 'best-effort' | 'required') {
     const ledger = openLedger();
     const collector = await receiver();
     await collector.down();
-    const box = outbox(ledger, [{ type: 'otlp-http', endpoint: collector.origin }], { delivery: 'required' });
+    const box = outbox(ledger, [{ type: 'otlp-http', endpoint: collector.origin }], { delivery });
     box.start();
     ledger.begin(newEntry(1));
     await until('the failure', () => box.status().sinks[0]!.failingSince !== null);
+    return { box, collector };
+  }
+
+  it('"required" tries a sink that came back at once, so the start can go', async () => {
+    const { box, collector } = await failingSink('required');
     expect(box.status().blocking).toContain('could not be reached');
     await collector.up();
     expect(await box.refusal()).toBeNull();
@@ -294,13 +300,7 @@ describe('auditDelivery', () => {
   });
 
   it('"best-effort" never refuses a start, and still queues', async () => {
-    const ledger = openLedger();
-    const collector = await receiver();
-    await collector.down();
-    const box = outbox(ledger, [{ type: 'otlp-http', endpoint: collector.origin }], { delivery: 'best-effort' });
-    box.start();
-    ledger.begin(newEntry(1));
-    await until('the failure', () => box.status().sinks[0]!.failingSince !== null);
+    const { box } = await failingSink('best-effort');
     expect(await box.refusal()).toBeNull();
     expect(box.status()).toMatchObject({ delivery: 'best-effort', blocking: null, sinks: [{ queued: 1 }] });
   });
