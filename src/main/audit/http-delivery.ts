@@ -42,7 +42,8 @@ export async function post(url: string, body: string, headers: Record<string, st
 /** What a failed request (no HTTP answer) means: always worth retrying. */
 export function unreachable(target: string, error: unknown): DeliveryOutcome {
   const cause = (error as { cause?: { code?: string } })?.cause?.code;
-  const detail = cause ?? (error instanceof Error ? error.message : String(error));
+  // The first line only: some network stacks append a request log, headers (a collector's API key) included.
+  const detail = cause ?? (error instanceof Error ? error.message : String(error)).split('\n')[0]!.slice(0, 200);
   return { ok: false, retryable: true, retryAfterMs: null, problem: `${target} could not be reached (${detail}).` };
 }
 

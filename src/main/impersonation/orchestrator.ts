@@ -132,7 +132,7 @@ export class Orchestrator {
     const user = await gateway.getUser(request.userId);
     const decision = checkStart(request, profile, user);
     const gate = await this.#deps.startGate?.();
-    if (gate) throw new AppError({ kind: 'policy', message: gate });
+    if (gate) throw new AppError({ kind: 'audit-unreachable', message: gate });
 
     // Recorded before Clerk is asked: a crash or an ambiguous answer from here on is never lost.
     const entry = ledger.begin({
