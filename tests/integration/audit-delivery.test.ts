@@ -261,6 +261,18 @@ setInterval(() => {}, 1000);
     await until('every event delivered', () => box.status().sinks[0]!.queued === 0);
     expectEveryEventOnceInOrder(ledger, collector);
     expect(collector.arrived.length).toBeGreaterThan(8); // the batch in flight when it died came again
+
+    // The cursor is on disk: after another restart only what is new is sent.
+    box.stop();
+    ledger.close();
+    const reopened = openLedger();
+    const again = outbox(reopened, [{ type: 'otlp-http', endpoint: collector.origin }]);
+    const before = collector.arrived.length;
+    again.start();
+    reopened.begin(newEntry(2));
+    await until('the new event delivered', () => again.status().sinks[0]!.queued === 0 && collector.arrived.length > before);
+    await again.settled();
+    expect(collector.arrived.slice(before).map((event) => event.name)).toEqual(['understudy.impersonation.started']);
   });
 });
 
@@ -297,6 +309,20 @@ describe('auditDelivery', () => {
     await collector.up();
     expect(await box.refusal()).toBeNull();
     expect(box.status()).toMatchObject({ blocking: null, sinks: [{ queued: 0 }] });
+  });
+
+  it('"required" counts a sink that holds events unconfirmed too long as unreachable (it hangs)', async () => {
+    const ledger = openLedger();
+    const collector = await receiver();
+    collector.script.push({ kind: 'hang' });
+    let clock = Date.now();
+    const box = outbox(ledger, [{ type: 'otlp-http', endpoint: collector.origin }], { now: () => clock });
+    box.start();
+    ledger.begin(newEntry(1));
+    await until('the request in flight', () => collector.requests.length === 1);
+    expect(box.status().blocking).toBeNull(); // waiting a moment is normal
+    clock += (FAST.staleMs ?? 0) + 1_000;
+    expect(box.status()).toMatchObject({ sinks: [{ failingSince: null, queued: 1 }], blocking: expect.stringContaining('has not confirmed audit events waiting for') });
   });
 
   it('"best-effort" never refuses a start, and still queues', async () => {
