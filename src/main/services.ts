@@ -5,7 +5,7 @@ import type { Events, EventName } from '../shared/contract.ts';
 import type { AppState, AuditStatus } from '../shared/domain.ts';
 import { AppError } from '../shared/errors.ts';
 import { hostname } from 'node:os';
-import { AuditOutbox, sinksFromPolicy, type OutboxTiming } from './audit/outbox.ts';
+import { AuditOutbox, sinksFromPolicy, type OutboxTiming, type SecretSources } from './audit/outbox.ts';
 import type { AvatarProxy } from './clerk/avatar-proxy.ts';
 import type { ClerkUser, GatewayFactory } from './clerk/gateway.ts';
 import { createClerkBackendGateway } from './clerk/clerk-backend-gateway.ts';
@@ -43,8 +43,8 @@ export interface ServiceDeps {
   logFile?: { path: string; openFolder(): Promise<void> } | null;
   /** The IT-managed policy (readOrgPolicy(systemPolicySources()) in the app); none when absent. */
   orgPolicy?: OrgPolicyState;
-  /** Where webhook signing secrets are read from (process.env in the app). */
-  env?: Record<string, string | undefined>;
+  /** Where audit webhook signing secrets are read (process.env and the keychain's audit service in the app). */
+  auditSecrets?: SecretSources;
   /** Audit outbox timings (tests shorten them). */
   auditTiming?: Partial<OutboxTiming>;
 }
@@ -109,7 +109,7 @@ export async function createServices(deps: ServiceDeps): Promise<MainServices> {
   const audit = new AuditOutbox({
     ledger,
     sinks: sinksFromPolicy(orgPolicy?.auditSinks ?? [], {
-      env: deps.env ?? process.env,
+      secrets: deps.auditSecrets ?? { env: {} },
       resource: { 'service.name': 'understudy', 'host.name': hostname() },
       now,
     }),

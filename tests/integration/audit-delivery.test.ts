@@ -4,12 +4,15 @@
 // the event and its delivery. Every event arrives exactly once after de-duplication by id, in order
 // per impersonation, and nothing secret is shipped.
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuditOutbox, sinksFromPolicy, type OutboxTiming } from '../../src/main/audit/outbox.ts';
+import type { Keychain } from '../../src/main/credentials/keychain.ts';
+import { createKeytarKeychain } from '../../src/main/credentials/keytar-keychain.ts';
 import { createElectronStoreDocuments } from '../../src/main/electron/electron-store-document.ts';
 import { Ledger, type NewLedgerEntry } from '../../src/main/ledger/ledger.ts';
 import type { AuditSinkConfig } from '../../src/main/policy/org-policy.ts';
@@ -54,11 +57,16 @@ async function receiver(options: { webhookSecret?: string } = {}): Promise<Audit
   return sink;
 }
 
-function outbox(ledger: Ledger, sinks: AuditSinkConfig[], over: { env?: Record<string, string>; now?: () => number; delivery?: 'best-effort' | 'required' } = {}): AuditOutbox {
+function outbox(
+  ledger: Ledger,
+  sinks: AuditSinkConfig[],
+  over: { env?: Record<string, string>; keychain?: Keychain; now?: () => number; delivery?: 'best-effort' | 'required' } = {},
+): AuditOutbox {
   const now = over.now ?? Date.now;
+  const secrets = { env: over.env ?? {}, ...(over.keychain ? { keychain: over.keychain } : {}) };
   const box = new AuditOutbox({
     ledger,
-    sinks: sinksFromPolicy(sinks, { env: over.env ?? {}, resource: { 'service.name': 'understudy', 'host.name': 'desk-7' }, now }),
+    sinks: sinksFromPolicy(sinks, { secrets, resource: { 'service.name': 'understudy', 'host.name': 'desk-7' }, now }),
     delivery: over.delivery ?? 'required',
     now,
     timing: FAST,
@@ -186,7 +194,7 @@ describe('the signed webhook', () => {
     interleavedImpersonations(ledger);
     await until('the missing secret to show', () => unsigned.status().sinks[0]!.failingSince !== null);
     expect(unsigned.status().sinks[0]!.lastError).toBe(
-      `The signing secret for ${hook.origin}/audit is missing: the environment variable UNDERSTUDY_AUDIT_SECRET that your organisation's policy names is not set for Understudy.`,
+      `The signing secret for ${hook.origin}/audit is missing: your organisation's policy says it is in the environment variable UNDERSTUDY_AUDIT_SECRET, and it is not there.`,
     );
     expect(hook.requests).toHaveLength(0);
     unsigned.stop();
@@ -217,6 +225,30 @@ describe('the signed webhook', () => {
     expect(accepted.every((request) => /^v1=[0-9a-f]{64}$/.test(String(request.headers['understudy-signature'])))).toBe(true);
     expect(hook.requests.map((request) => request.body).join('\n')).not.toContain(HOOK_SECRET);
   });
+
+  it('reads its secret from the keychain item IT provisioned', async () => {
+    const ledger = openLedger();
+    const hook = await receiver({ webhookSecret: HOOK_SECRET });
+    const service = `understudy-audit-test-${randomBytes(6).toString('hex')}`;
+    const keychain = createKeytarKeychain(service);
+    cleanups.push(() => keychain.delete('desk-hook'));
+    const config: AuditSinkConfig = { type: 'webhook', url: `${hook.origin}/audit`, secretKeychain: 'desk-hook' };
+
+    const before = outbox(ledger, [config], { keychain });
+    before.start();
+    ledger.begin(newEntry(1));
+    await until('the missing secret to show', () => before.status().sinks[0]!.failingSince !== null);
+    expect(before.status().sinks[0]!.lastError).toBe(
+      `The signing secret for ${hook.origin}/audit is missing: your organisation's policy says it is in the keychain under “${service}”, account “desk-hook”, and it is not there.`,
+    );
+    before.stop();
+
+    await keychain.set('desk-hook', HOOK_SECRET); // what IT's provisioning does (README)
+    const after = outbox(ledger, [config], { keychain });
+    after.start();
+    await until('the delivery', () => after.status().sinks[0]!.queued === 0);
+    expectEveryEventOnceInOrder(ledger, hook);
+  });
 });
 
 describe('a writer killed between the event and its delivery', () => {
@@ -232,7 +264,7 @@ import { createElectronStoreDocuments } from ${src('src/main/electron/electron-s
 import { Ledger } from ${src('src/main/ledger/ledger.ts')};
 import { AuditOutbox, sinksFromPolicy } from ${src('src/main/audit/outbox.ts')};
 const { ledger } = Ledger.open(createElectronStoreDocuments(process.argv[2]));
-const sinks = sinksFromPolicy([{ type: 'otlp-http', endpoint: process.argv[3] }], { env: {}, resource: {}, now: Date.now });
+const sinks = sinksFromPolicy([{ type: 'otlp-http', endpoint: process.argv[3] }], { secrets: { env: {} }, resource: {}, now: Date.now });
 new AuditOutbox({ ledger, sinks, delivery: 'best-effort', timing: { batch: 5 } }).start();
 for (let n = 1; n <= 4; n++) {
   const entry = ledger.begin(${JSON.stringify(newEntry(1))});
@@ -255,7 +287,7 @@ setInterval(() => {}, 1000);
 
     const ledger = openLedger();
     expect(ledger.lastSeq).toBe(8);
-    expect(ledger.auditCursors.get(sinksFromPolicy([{ type: 'otlp-http', endpoint: collector.origin }], { env: {}, resource: {}, now: Date.now })[0]!.id).deliveredSeq).toBe(0);
+    expect(ledger.auditCursors.get(sinksFromPolicy([{ type: 'otlp-http', endpoint: collector.origin }], { secrets: { env: {} }, resource: {}, now: Date.now })[0]!.id).deliveredSeq).toBe(0);
     const box = outbox(ledger, [{ type: 'otlp-http', endpoint: collector.origin }]);
     box.start();
     await until('every event delivered', () => box.status().sinks[0]!.queued === 0);

@@ -62,7 +62,10 @@ describe('finding the policy', () => {
     expect(at('{"requireReasons": true}')).toMatchObject({ state: 'invalid', problem: expect.stringContaining('requireReasons') });
     expect(at('{"maxSessionSeconds": -5}')).toMatchObject({ state: 'invalid', problem: expect.stringMatching(/^maxSessionSeconds: /) });
     expect(at('{"auditSinks": [{"type": "webhook", "url": "http://plain.example.com", "secretEnv": "HOOK_SECRET"}]}')).toMatchObject({ state: 'invalid', problem: expect.stringMatching(/^auditSinks\.0\.url: must be https/) });
-    expect(at('{"auditSinks": [{"type": "webhook", "url": "https://siem.example.com/hook", "secret": "inline"}]}')).toMatchObject({ state: 'invalid', problem: expect.stringContaining('secretEnv') });
+    expect(at('{"auditSinks": [{"type": "webhook", "url": "https://siem.example.com/hook", "secret": "inline"}]}')).toMatchObject({ state: 'invalid', problem: expect.stringContaining('secret') });
+    expect(at('{"auditSinks": [{"type": "webhook", "url": "https://siem.example.com/hook"}]}')).toMatchObject({ state: 'invalid', problem: expect.stringMatching(/^auditSinks: .*exactly one of secretKeychain or secretEnv/) });
+    expect(at('{"auditSinks": [{"type": "webhook", "url": "https://siem.example.com/hook", "secretKeychain": "hook", "secretEnv": "HOOK"}]}')).toMatchObject({ state: 'invalid', problem: expect.stringContaining('exactly one') });
+    expect(at('{"auditSinks": [{"type": "webhook", "url": "https://siem.example.com/hook", "secretKeychain": "desk-hook"}]}')).toMatchObject({ state: 'set' });
     expect(at('{"auditSinks": [{"type": "otlp-http", "endpoint": "http://127.0.0.1:4318"}]}')).toMatchObject({ state: 'set' });
     expect(at('{"auditDelivery": "required"}')).toMatchObject({ state: 'invalid', problem: expect.stringMatching(/^auditDelivery: .*auditSinks/) });
     expect(at('{"allowedOperators": {"sk_live_…abcd": ["bob"]}}')).toMatchObject({ state: 'invalid', problem: expect.stringContaining('Clerk user id') });

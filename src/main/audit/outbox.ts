@@ -11,6 +11,7 @@
 import { createHash } from 'node:crypto';
 import type { AuditSinkStatus, AuditStatus } from '../../shared/domain.ts';
 import type { Ledger } from '../ledger/ledger.ts';
+import type { Keychain } from '../credentials/keychain.ts';
 import type { AuditCursor } from '../ledger/audit-cursors.ts';
 import type { Logger } from '../log.ts';
 import type { AuditSinkConfig } from '../policy/org-policy.ts';
@@ -256,10 +257,16 @@ export class AuditOutbox {
   }
 }
 
+/** Where webhook signing secrets are read: the environment, and the keychain IT provisions them in. */
+export interface SecretSources {
+  env: Record<string, string | undefined>;
+  keychain?: Pick<Keychain, 'service' | 'get'>;
+}
+
 /** The sinks the policy names, with their network clients. */
 export function sinksFromPolicy(
   configs: readonly AuditSinkConfig[],
-  context: { env: Record<string, string | undefined>; resource: Record<string, string>; now: () => number },
+  context: { secrets: SecretSources; resource: Record<string, string>; now: () => number },
 ): AuditSink[] {
   return configs.map((config) => {
     if (config.type === 'otlp-http') {
@@ -274,9 +281,22 @@ export function sinksFromPolicy(
       id: sinkId(config.type, config.url),
       kind: config.type,
       target: displayTarget(config.url),
-      send: (records) => sendWebhook({ url: config.url, secretEnv: config.secretEnv, env: context.env, source: context.resource, now: context.now }, records),
+      send: (records) => sendWebhook({ url: config.url, ...secretOf(config, context.secrets), source: context.resource, now: context.now }, records),
     };
   });
+}
+
+function secretOf(config: Extract<AuditSinkConfig, { type: 'webhook' }>, sources: SecretSources): { secret: () => Promise<string | null>; secretSource: string } {
+  const account = config.secretKeychain;
+  if (account !== undefined) {
+    const keychain = sources.keychain;
+    return {
+      secret: async () => (keychain ? keychain.get(account) : null),
+      secretSource: `in the keychain under “${keychain?.service ?? 'Understudy Audit Webhook Secrets'}”, account “${account}”`,
+    };
+  }
+  const name = config.secretEnv ?? '';
+  return { secret: async () => sources.env[name] || null, secretSource: `in the environment variable ${name}` };
 }
 
 function sinkId(type: string, address: string): string {

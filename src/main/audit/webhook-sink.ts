@@ -3,7 +3,8 @@
 //   Understudy-Timestamp: <unix seconds>
 //   Understudy-Signature: v1=<hex HMAC-SHA256(secret, "<timestamp>.<raw body>")>
 // (the scheme of Stripe's and Svix's webhooks; the README says how to verify). The secret is read
-// from the environment variable the policy names, at each delivery, and is never logged or shown.
+// where the policy says IT provisioned it (keychain item or environment variable), at each delivery,
+// and is never logged or shown.
 import { createHmac } from 'node:crypto';
 import type { AuditRecord } from './audit-record.ts';
 import { displayTarget, post, refusal, unreachable, type DeliveryOutcome } from './http-delivery.ts';
@@ -13,8 +14,10 @@ export const SIGNATURE_HEADER = 'understudy-signature';
 
 export interface WebhookSinkOptions {
   url: string;
-  secretEnv: string;
-  env: Record<string, string | undefined>;
+  /** The signing secret, or null when it is not provisioned; may throw (keychain locked). */
+  secret: () => Promise<string | null>;
+  /** Where the secret should be, in words (for the message when it is missing). */
+  secretSource: string;
   /** Where the events come from (service, host), sent with every batch. */
   source: Record<string, string>;
   now: () => number;
@@ -33,14 +36,14 @@ export function signature(secret: string, timestamp: number, body: string): stri
 
 export async function sendWebhook(options: WebhookSinkOptions, records: AuditRecord[]): Promise<DeliveryOutcome> {
   const target = displayTarget(options.url);
-  const secret = options.env[options.secretEnv];
+  let secret: string | null;
+  try {
+    secret = await options.secret();
+  } catch (error) {
+    return { ok: false, retryable: false, retryAfterMs: null, problem: `The signing secret for ${target} could not be read from ${options.secretSource}: ${(error as Error).message}` };
+  }
   if (!secret) {
-    return {
-      ok: false,
-      retryable: false,
-      retryAfterMs: null,
-      problem: `The signing secret for ${target} is missing: the environment variable ${options.secretEnv} that your organisation's policy names is not set for Understudy.`,
-    };
+    return { ok: false, retryable: false, retryAfterMs: null, problem: `The signing secret for ${target} is missing: your organisation's policy says it is ${options.secretSource}, and it is not there.` };
   }
   const body = webhookBody(records, options.source);
   const timestamp = Math.floor(options.now() / 1000);

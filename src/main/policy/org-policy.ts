@@ -37,10 +37,16 @@ export const auditSinkSchema = z.discriminatedUnion('type', [
   /** OTLP/HTTP with JSON encoding: logs go to `{endpoint}/v1/logs`, like OTEL_EXPORTER_OTLP_ENDPOINT. */
   z.strictObject({ type: z.literal('otlp-http'), endpoint: collector, headers: headers.optional() }),
   /**
-   * A webhook signed with HMAC-SHA256. The policy file is readable by every account, so it names the
-   * environment variable that holds the secret (set by IT's device management) instead of holding it.
+   * A webhook signed with HMAC-SHA256. The policy file is readable by every account, so it never holds
+   * the secret: it names where IT provisioned it, a keychain item (like the Clerk keys, preferred) or
+   * an environment variable set by device management. Exactly one of the two.
    */
-  z.strictObject({ type: z.literal('webhook'), url: collector, secretEnv: z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'must be an environment variable name (A-Z, 0-9, _)') }),
+  z.strictObject({
+    type: z.literal('webhook'),
+    url: collector,
+    secretKeychain: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a keychain account name (letters, digits, _ and -)').optional(),
+    secretEnv: z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'must be an environment variable name (A-Z, 0-9, _)').optional(),
+  }),
 ]);
 export type AuditSinkConfig = z.infer<typeof auditSinkSchema>;
 
@@ -59,10 +65,15 @@ export const orgPolicySchema = z.strictObject({
   auditSinks: z.array(auditSinkSchema).max(10).optional(),
   /** `required`: no impersonation starts while an audit sink cannot be reached (src/main/audit). */
   auditDelivery: z.enum(['best-effort', 'required']).optional(),
-}).refine((policy) => policy.auditDelivery !== 'required' || (policy.auditSinks?.length ?? 0) > 0, {
-  path: ['auditDelivery'],
-  message: '"required" needs at least one entry in auditSinks',
-});
+})
+  .refine((policy) => (policy.auditSinks ?? []).every((sink) => sink.type !== 'webhook' || (sink.secretKeychain === undefined) !== (sink.secretEnv === undefined)), {
+    path: ['auditSinks'],
+    message: 'a webhook names its signing secret with exactly one of secretKeychain or secretEnv',
+  })
+  .refine((policy) => policy.auditDelivery !== 'required' || (policy.auditSinks?.length ?? 0) > 0, {
+    path: ['auditDelivery'],
+    message: '"required" needs at least one entry in auditSinks',
+  });
 export type OrgPolicy = z.infer<typeof orgPolicySchema>;
 
 export type OrgPolicyState =
