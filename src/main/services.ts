@@ -1,11 +1,11 @@
 // Builds every main-process service from its ports and maps the IPC contract onto them.
 // Plain Node: the Electron entry (index.ts) and the browser test harness both call this with
 // their own adapters, so what the tests exercise is exactly what the app runs.
+import { hostname } from 'node:os';
 import type { Events, EventName } from '../shared/contract.ts';
 import type { AppState, AuditStatus } from '../shared/domain.ts';
 import { AppError } from '../shared/errors.ts';
-import { hostname } from 'node:os';
-import { AuditOutbox, sinksFromPolicy, type OutboxTiming, type SecretSources } from './audit/outbox.ts';
+import { AuditOutbox, sinksFromPolicy, type SecretSources } from './audit/outbox.ts';
 import type { AvatarProxy } from './clerk/avatar-proxy.ts';
 import type { ClerkUser, GatewayFactory } from './clerk/gateway.ts';
 import { createClerkBackendGateway } from './clerk/clerk-backend-gateway.ts';
@@ -45,8 +45,6 @@ export interface ServiceDeps {
   orgPolicy?: OrgPolicyState;
   /** Where audit webhook signing secrets are read (process.env and the keychain's audit service in the app). */
   auditSecrets?: SecretSources;
-  /** Audit outbox timings (tests shorten them). */
-  auditTiming?: Partial<OutboxTiming>;
 }
 
 export interface MainServices {
@@ -54,7 +52,6 @@ export interface MainServices {
   profiles: ProfileService;
   ledger: Ledger;
   orchestrator: Orchestrator;
-  audit: AuditOutbox;
   /**
    * Ends leftovers from a crashed run, telling the console what it does, then verifies the history's
    * hash chain; call once, after the console opened.
@@ -116,7 +113,6 @@ export async function createServices(deps: ServiceDeps): Promise<MainServices> {
     delivery: orgPolicy?.auditDelivery ?? 'best-effort',
     now,
     log: deps.log,
-    timing: deps.auditTiming,
   });
 
   const orchestrator = new Orchestrator({
@@ -233,7 +229,6 @@ export async function createServices(deps: ServiceDeps): Promise<MainServices> {
     profiles,
     ledger,
     orchestrator,
-    audit,
     recover: async () => {
       // Offline, ending leftovers can take minutes: the console is already open and says what happens.
       const leftoverIds = new Set(ledger.live().map((entry) => entry.id));
