@@ -8,6 +8,7 @@ import { app, dialog, Menu, session, shell, type BrowserWindow, type MenuItemCon
 import { AppError, isAppError } from '../shared/errors.ts';
 import { AvatarProxy } from './clerk/avatar-proxy.ts';
 import { CONSOLE_ENTRY, CONSOLE_ORIGIN } from './console/console-policy.ts';
+import { AUDIT_SECRETS_SERVICE } from './credentials/keychain.ts';
 import { createKeytarKeychain } from './credentials/keytar-keychain.ts';
 import { registerConsoleScheme, serveConsole } from './electron/console-protocol.ts';
 import { createConsoleWindow, hardenConsoleSession } from './electron/console-window.ts';
@@ -170,6 +171,7 @@ function boot(): void {
         ? { secretKey: sandbox.secretKey, apiUrl: sandbox.apiUrl, origins: sandbox.origins }
         : null,
       orgPolicy: readOrgPolicy(systemPolicySources()),
+      auditSecrets: { env: process.env, keychain: createKeytarKeychain(AUDIT_SECRETS_SERVICE) },
       logFile: {
         path: fileLog.path,
         async openFolder() {

@@ -1,9 +1,11 @@
 // Builds every main-process service from its ports and maps the IPC contract onto them.
 // Plain Node: the Electron entry (index.ts) and the browser test harness both call this with
 // their own adapters, so what the tests exercise is exactly what the app runs.
+import { hostname } from 'node:os';
 import type { Events, EventName } from '../shared/contract.ts';
-import type { AppState } from '../shared/domain.ts';
+import type { AppState, AuditStatus } from '../shared/domain.ts';
 import { AppError } from '../shared/errors.ts';
+import { AuditOutbox, sinksFromPolicy, type SecretSources } from './audit/outbox.ts';
 import type { AvatarProxy } from './clerk/avatar-proxy.ts';
 import type { ClerkUser, GatewayFactory } from './clerk/gateway.ts';
 import { createClerkBackendGateway } from './clerk/clerk-backend-gateway.ts';
@@ -41,6 +43,8 @@ export interface ServiceDeps {
   logFile?: { path: string; openFolder(): Promise<void> } | null;
   /** The IT-managed policy (readOrgPolicy(systemPolicySources()) in the app); none when absent. */
   orgPolicy?: OrgPolicyState;
+  /** Where audit webhook signing secrets are read (process.env and the keychain's audit service in the app). */
+  auditSecrets?: SecretSources;
 }
 
 export interface MainServices {
@@ -98,6 +102,19 @@ export async function createServices(deps: ServiceDeps): Promise<MainServices> {
     return { ...user, imageUrl: deps.avatars.path(user.imageUrl), protection: protectionOf(user, profile.policy, profile.operator?.userId) };
   };
 
+  const orgPolicy = deps.orgPolicy?.state === 'set' ? deps.orgPolicy.policy : null;
+  const audit = new AuditOutbox({
+    ledger,
+    sinks: sinksFromPolicy(orgPolicy?.auditSinks ?? [], {
+      secrets: deps.auditSecrets ?? { env: {} },
+      resource: { 'service.name': 'understudy', 'host.name': hostname() },
+      now,
+    }),
+    delivery: orgPolicy?.auditDelivery ?? 'best-effort',
+    now,
+    log: deps.log,
+  });
+
   const orchestrator = new Orchestrator({
     profiles,
     ledger,
@@ -106,6 +123,7 @@ export async function createServices(deps: ServiceDeps): Promise<MainServices> {
     osUser: deps.osUser,
     sandboxOrigins: deps.sandbox?.origins ?? [],
     log: deps.log,
+    startGate: () => audit.refusal(),
   });
 
   const state = (): AppState => ({
@@ -119,6 +137,8 @@ export async function createServices(deps: ServiceDeps): Promise<MainServices> {
 
   orchestrator.onChange((list) => deps.emit('impersonation:changed', list));
   ledger.onChange(() => deps.emit('ledger:changed', null));
+  audit.onChange((status: AuditStatus) => deps.emit('audit:changed', status));
+  audit.start();
 
   const handlers: Handlers = {
     'app:getState': () => state(),
@@ -193,6 +213,7 @@ export async function createServices(deps: ServiceDeps): Promise<MainServices> {
     'ledger:query': ({ filter }) => ledger.query(filter),
     'ledger:page': ({ filter, offset, limit }) => ledger.page(filter, offset, limit),
     'ledger:verify': () => ledger.verify(),
+    'audit:status': () => audit.status(),
     'ledger:revokeToken': ({ entryId }) => orchestrator.revokePendingToken(entryId, deps.osUser),
     'ledger:export': async ({ format, filter }) => {
       const entries = ledger.query(filter);
@@ -250,6 +271,8 @@ export async function createServices(deps: ServiceDeps): Promise<MainServices> {
     },
     shutdown: async () => {
       await orchestrator.endAll('app-quit', deps.osUser);
+      // After the endings are recorded: what is not delivered by now waits for the next start.
+      audit.stop();
     },
   };
 }

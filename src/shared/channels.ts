@@ -25,9 +25,10 @@ export const channels = [
   'ledger:export',
   'ledger:page',
   'ledger:verify',
+  'audit:status',
 ] as const;
 
 export type Channel = (typeof channels)[number];
 
 /** Main → renderer notifications. */
-export const eventNames = ['impersonation:changed', 'ledger:changed', 'app:changed', 'deepLink:impersonate'] as const;
+export const eventNames = ['impersonation:changed', 'ledger:changed', 'app:changed', 'deepLink:impersonate', 'audit:changed'] as const;

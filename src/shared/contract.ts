@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Channel, eventNames } from './channels.ts';
 import type {
   AppState,
+  AuditStatus,
   HistoryVerification,
   ImpersonatePrefill,
   ImpersonationView,
@@ -131,6 +132,8 @@ export const contract = {
   ),
   /** "Verify history": walks the hash chain and reports its state. */
   'ledger:verify': channel(none, returns<HistoryVerification>()),
+  /** The audit outbox: sinks, queued events, last delivery, last error. */
+  'audit:status': channel(none, returns<AuditStatus>()),
 } as const satisfies Record<Channel, ChannelDefinition>;
 
 export { channels, eventNames, type Channel } from './channels.ts';
@@ -145,6 +148,8 @@ export interface Events {
   'app:changed': AppState;
   /** A helpdesk link asked to impersonate: open the dialog filled in; the agent confirms. */
   'deepLink:impersonate': ImpersonatePrefill;
+  /** The audit outbox moved (an event queued, a delivery made or failed). */
+  'audit:changed': AuditStatus;
 }
 export type EventName = keyof Events;
 

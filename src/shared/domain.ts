@@ -201,6 +201,32 @@ export interface AppState {
   logPath: string | null;
 }
 
+/** One audit sink the organisation's policy names, and how delivery to it goes. */
+export interface AuditSinkStatus {
+  id: string;
+  kind: 'otlp-http' | 'webhook';
+  /** Its address without query string or credentials; header values are never shown. */
+  target: string;
+  /** History events it has not confirmed yet. */
+  queued: number;
+  oldestQueuedAt: number | null;
+  lastDeliveryAt: number | null;
+  lastAttemptAt: number | null;
+  /** Since when deliveries fail (null while they work). */
+  failingSince: number | null;
+  /** The last failure, or the sink's warning on its last delivery. */
+  lastError: string | null;
+  nextAttemptAt: number | null;
+}
+
+/** The audit outbox as the console shows it (Settings › Audit delivery). */
+export interface AuditStatus {
+  delivery: 'best-effort' | 'required';
+  sinks: AuditSinkStatus[];
+  /** Under `required`: why a start would be refused now, or null. */
+  blocking: string | null;
+}
+
 /** Kinds of history events (append-only; an entry's state is derived from its events). */
 export type HistoryEventType =
   | 'started'

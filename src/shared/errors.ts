@@ -14,6 +14,7 @@ export type ErrorKind =
   | 'keychain-unavailable' // no Secret Service / keychain
   | 'keychain-denied' // locked or access refused
   | 'policy' // a rule of the profile forbids this
+  | 'audit-unreachable' // the organisation requires audit delivery and its audit log cannot be reached
   | 'conflict' // state does not allow it (e.g. revoking an accepted token)
   | 'internal';
 

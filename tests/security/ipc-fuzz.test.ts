@@ -46,7 +46,7 @@ const [ADA] = SANDBOX_FIXTURES.plain;
 // ─── the error kinds, checked against the type so a new kind cannot be forgotten here ────────────
 const ERROR_KINDS = [
   'invalid-input', 'forbidden-sender', 'invalid-key', 'not-found', 'validation', 'quota', 'rate-limited',
-  'network', 'ambiguous', 'keychain-unavailable', 'keychain-denied', 'policy', 'conflict', 'internal',
+  'network', 'ambiguous', 'keychain-unavailable', 'keychain-denied', 'policy', 'audit-unreachable', 'conflict', 'internal',
 ] as const satisfies readonly ErrorKind[];
 const allKinds: [Exclude<ErrorKind, (typeof ERROR_KINDS)[number]>] extends [never] ? true : never = true;
 const KINDS = new Set<string>(ERROR_KINDS);
@@ -121,6 +121,7 @@ const FIELDS: Record<Channel, Record<string, Field>> = {
   'ledger:export': { format: { kind: 'enum', values: ['csv', 'json'] }, filter },
   'ledger:page': { filter, offset: { kind: 'int', min: 0, max: 10_000_000 }, limit: { kind: 'int', min: 1, max: 500 } },
   'ledger:verify': {},
+  'audit:status': {},
 };
 
 // ─── generating invalid values ─────────────────────────────────────────────────────────────────

@@ -29,7 +29,13 @@ function sources(over: Partial<PolicySources> & { files?: Record<string, string>
   };
 }
 
-const ORG = JSON.stringify({ requireReason: true, maxTokenTtlSeconds: 300, protectedRoles: ['owner'], auditDelivery: 'required' });
+const ORG = JSON.stringify({
+  requireReason: true,
+  maxTokenTtlSeconds: 300,
+  protectedRoles: ['owner'],
+  auditSinks: [{ type: 'otlp-http', endpoint: 'http://localhost:4318' }],
+  auditDelivery: 'required',
+});
 
 describe('finding the policy', () => {
   it('reads each OS in its own place, and the override first', () => {
@@ -55,7 +61,13 @@ describe('finding the policy', () => {
     expect(at('{"requireReason": tru')).toEqual({ state: 'invalid', source: LINUX_POLICY_FILE, problem: 'it is not valid JSON' });
     expect(at('{"requireReasons": true}')).toMatchObject({ state: 'invalid', problem: expect.stringContaining('requireReasons') });
     expect(at('{"maxSessionSeconds": -5}')).toMatchObject({ state: 'invalid', problem: expect.stringMatching(/^maxSessionSeconds: /) });
-    expect(at('{"auditSinks": [{"type": "webhook", "url": "http://plain.example.com"}]}')).toMatchObject({ state: 'invalid', problem: expect.stringMatching(/^auditSinks\.0\.url/) });
+    expect(at('{"auditSinks": [{"type": "webhook", "url": "http://plain.example.com", "secretEnv": "HOOK_SECRET"}]}')).toMatchObject({ state: 'invalid', problem: expect.stringMatching(/^auditSinks\.0\.url: must be https/) });
+    expect(at('{"auditSinks": [{"type": "webhook", "url": "https://siem.example.com/hook", "secret": "inline"}]}')).toMatchObject({ state: 'invalid', problem: expect.stringContaining('secret') });
+    expect(at('{"auditSinks": [{"type": "webhook", "url": "https://siem.example.com/hook"}]}')).toMatchObject({ state: 'invalid', problem: expect.stringMatching(/^auditSinks: .*exactly one of secretKeychain or secretEnv/) });
+    expect(at('{"auditSinks": [{"type": "webhook", "url": "https://siem.example.com/hook", "secretKeychain": "hook", "secretEnv": "HOOK"}]}')).toMatchObject({ state: 'invalid', problem: expect.stringContaining('exactly one') });
+    expect(at('{"auditSinks": [{"type": "webhook", "url": "https://siem.example.com/hook", "secretKeychain": "desk-hook"}]}')).toMatchObject({ state: 'set' });
+    expect(at('{"auditSinks": [{"type": "otlp-http", "endpoint": "http://127.0.0.1:4318"}]}')).toMatchObject({ state: 'set' });
+    expect(at('{"auditDelivery": "required"}')).toMatchObject({ state: 'invalid', problem: expect.stringMatching(/^auditDelivery: .*auditSinks/) });
     expect(at('{"allowedOperators": {"sk_live_…abcd": ["bob"]}}')).toMatchObject({ state: 'invalid', problem: expect.stringContaining('Clerk user id') });
   });
 

@@ -16,3 +16,5 @@ export interface Keychain {
 
 /** The documented service name IT provisions keys under (see README). Tests use their own. */
 export const KEYCHAIN_SERVICE = 'Understudy Clerk Secret Keys';
+/** Where IT provisions audit webhook signing secrets (account = the policy's `secretKeychain`). */
+export const AUDIT_SECRETS_SERVICE = 'Understudy Audit Webhook Secrets';

@@ -50,6 +50,11 @@ export interface OrchestratorDeps {
   scheduler?: Scheduler;
   /** How long the window may take to produce a verified session before it is ended (default 90 s). */
   signInTimeoutMs?: number;
+  /**
+   * Asked after the policy allowed a start and before anything is recorded: why it must not start
+   * now (the organisation requires audit delivery and its audit log cannot be reached), or null.
+   */
+  startGate?: () => Promise<string | null>;
 }
 
 /** Who ends an impersonation when no person did. */
@@ -126,6 +131,8 @@ export class Orchestrator {
     const gateway = this.#deps.profiles.gateway(profile.id);
     const user = await gateway.getUser(request.userId);
     const decision = checkStart(request, profile, user);
+    const gate = await this.#deps.startGate?.();
+    if (gate) throw new AppError({ kind: 'audit-unreachable', message: gate });
 
     // Recorded before Clerk is asked: a crash or an ambiguous answer from here on is never lost.
     const entry = ledger.begin({

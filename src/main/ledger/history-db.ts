@@ -41,6 +41,16 @@ CREATE INDEX IF NOT EXISTS entries_os_user ON entries (os_user, created_at);
 CREATE INDEX IF NOT EXISTS entries_status ON entries (status, profile_id, created_at);
 CREATE INDEX IF NOT EXISTS entries_profile ON entries (profile_id, created_at);
 CREATE TABLE IF NOT EXISTS entry_docs (seq INTEGER PRIMARY KEY REFERENCES entries (seq), json TEXT NOT NULL);
+-- The audit outbox (src/main/audit): per sink, the last event it confirmed and how delivery goes.
+-- Added to format 1 as a new table only (older versions ignore it), so the format number stays.
+CREATE TABLE IF NOT EXISTS audit_cursors (
+  sink TEXT PRIMARY KEY,
+  delivered_seq INTEGER NOT NULL,
+  last_delivery_at INTEGER,
+  last_attempt_at INTEGER,
+  failing_since INTEGER,
+  last_error TEXT
+);
 `;
 
 /** The file was written by a newer Understudy: it is left untouched. */

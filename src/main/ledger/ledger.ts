@@ -19,6 +19,7 @@ import { LIVE_STATUSES } from '../../shared/domain.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { DocumentStore, DocumentStoreFactory } from '../storage/document-store.ts';
 import { redact } from '../redact.ts';
+import { AuditCursors } from './audit-cursors.ts';
 import { eventHash, GENESIS_HASH } from './hash-chain.ts';
 import { NewerHistoryError, openHistoryDb, transaction } from './history-db.ts';
 import { readJsonHistory, setAside } from './json-history.ts';
@@ -93,9 +94,12 @@ export class Ledger {
   };
   #lastSeq = 0;
   #lastHash = GENESIS_HASH;
+  /** The audit outbox's delivery cursors, in this same database. */
+  readonly auditCursors: AuditCursors;
 
   private constructor(db: DatabaseSync, path: string, now: () => number) {
     this.#db = db;
+    this.auditCursors = new AuditCursors(db);
     this.#path = path;
     this.#now = now;
     this.#sql = {

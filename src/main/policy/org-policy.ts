@@ -22,11 +22,33 @@ const userId = z.string().regex(/^user_[A-Za-z0-9]+$/, 'must be a Clerk user id 
 /** Instances are named by their key hint as Understudy shows it (`sk_live_…abcd`): derived from the key, not renameable. */
 const instance = z.string().min(5).max(64);
 const https = z.url({ protocol: /^https$/ });
+/**
+ * A collector is https, or plain http on this computer only: an OpenTelemetry Collector running as
+ * a local agent listens on http://localhost:4318 by default, and loopback traffic never leaves the machine.
+ */
+const collector = z.url({ protocol: /^https?$/ }).refine(
+  (url) => url.startsWith('https:') || ['localhost', '127.0.0.1', '[::1]'].includes(new URL(url).hostname),
+  'must be https (plain http only on localhost)',
+);
+/** An HTTP header name and value; the values (API keys, bearer tokens) are never shown or shipped. */
+const headers = z.record(z.string().regex(/^[A-Za-z0-9-]{1,100}$/, 'must be an HTTP header name'), z.string().max(1000));
 
 export const auditSinkSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('otlp'), endpoint: https, headers: z.record(z.string(), z.string().max(1000)).optional() }),
-  z.strictObject({ type: z.literal('webhook'), url: https, secretEnv: z.string().regex(/^[A-Z][A-Z0-9_]*$/).optional() }),
+  /** OTLP/HTTP with JSON encoding: logs go to `{endpoint}/v1/logs`, like OTEL_EXPORTER_OTLP_ENDPOINT. */
+  z.strictObject({ type: z.literal('otlp-http'), endpoint: collector, headers: headers.optional() }),
+  /**
+   * A webhook signed with HMAC-SHA256. The policy file is readable by every account, so it never holds
+   * the secret: it names where IT provisioned it, a keychain item (like the Clerk keys, preferred) or
+   * an environment variable set by device management. Exactly one of the two.
+   */
+  z.strictObject({
+    type: z.literal('webhook'),
+    url: collector,
+    secretKeychain: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a keychain account name (letters, digits, _ and -)').optional(),
+    secretEnv: z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'must be an environment variable name (A-Z, 0-9, _)').optional(),
+  }),
 ]);
+export type AuditSinkConfig = z.infer<typeof auditSinkSchema>;
 
 export const orgPolicySchema = z.strictObject({
   requireReason: z.boolean().optional(),
@@ -41,8 +63,17 @@ export const orgPolicySchema = z.strictObject({
   /** Per instance (key hint): the Clerk users allowed to act as operator there. */
   allowedOperators: z.record(instance, z.array(userId).max(1000)).optional(),
   auditSinks: z.array(auditSinkSchema).max(10).optional(),
+  /** `required`: no impersonation starts while an audit sink cannot be reached (src/main/audit). */
   auditDelivery: z.enum(['best-effort', 'required']).optional(),
-});
+})
+  .refine((policy) => (policy.auditSinks ?? []).every((sink) => sink.type !== 'webhook' || (sink.secretKeychain === undefined) !== (sink.secretEnv === undefined)), {
+    path: ['auditSinks'],
+    message: 'a webhook names its signing secret with exactly one of secretKeychain or secretEnv',
+  })
+  .refine((policy) => policy.auditDelivery !== 'required' || (policy.auditSinks?.length ?? 0) > 0, {
+    path: ['auditDelivery'],
+    message: '"required" needs at least one entry in auditSinks',
+  });
 export type OrgPolicy = z.infer<typeof orgPolicySchema>;
 
 export type OrgPolicyState =

@@ -36,6 +36,10 @@ const TEXT: Record<ErrorKind, { title: string; next: string }> = {
   },
   'keychain-denied': { title: 'The keychain refused access', next: 'Unlock your keychain or allow Understudy to use it, then try again.' },
   policy: { title: 'Not allowed by this instance’s policy', next: 'The policy is in Settings (Ctrl+4), section Policy; every change to it is recorded in the history.' },
+  'audit-unreachable': {
+    title: 'Your organisation’s audit log cannot be reached',
+    next: 'Settings (Ctrl+4), section Audit delivery, shows what is waiting and the last error; start again once it says Up to date.',
+  },
   conflict: { title: 'That is no longer possible', next: 'It changed in the meantime. Refresh and try again.' },
   internal: { title: 'Something went wrong', next: 'Try again. If it keeps happening, restart Understudy.' },
 };

@@ -1,7 +1,8 @@
-// Settings: instances (add, rename, say who you are, remove the key), each instance's policy, and
-// the theme.
+// Settings: instances (add, rename, say who you are, remove the key), each instance's policy, the
+// audit delivery the organisation set up, and the theme.
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import type { AppState, Profile } from '../../../shared/domain.ts';
+import { AuditDeliverySection } from '../components/AuditDelivery.tsx';
 import { Badge } from '../components/Badges.tsx';
 import { ConfirmDialog } from '../components/ConfirmDialog.tsx';
 import { ConnectForm } from '../components/ConnectForm.tsx';
@@ -30,6 +31,7 @@ export function SettingsScreen({ state }: { state: AppState }) {
       </header>
       <InstancesSection state={state} />
       <PolicySection state={state} />
+      <AuditDeliverySection />
       <AppearanceSection />
       <LogSection logPath={state.logPath} />
     </section>
