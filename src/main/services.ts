@@ -6,6 +6,7 @@ import type { Events, EventName } from '../shared/contract.ts';
 import type { AppState, AuditStatus } from '../shared/domain.ts';
 import { AppError } from '../shared/errors.ts';
 import { AuditOutbox, sinksFromPolicy, type SecretSources } from './audit/outbox.ts';
+import { withoutHeaderValues } from './audit/audit-record.ts';
 import type { AvatarProxy } from './clerk/avatar-proxy.ts';
 import type { ClerkUser, GatewayFactory } from './clerk/gateway.ts';
 import { createClerkBackendGateway } from './clerk/clerk-backend-gateway.ts';
@@ -282,7 +283,8 @@ export async function createServices(deps: ServiceDeps): Promise<MainServices> {
  * (IT changed it between two starts), and returns what the operator must be told.
  */
 function recordOrgPolicy(ledger: Ledger, org: OrgPolicyState, osUser: string): string | null {
-  const current = org.state === 'set' ? org.policy : org.state === 'invalid' ? { invalid: org.problem } : null;
+  // The history is a file and is exported: a collector's header values (its credentials) never go in.
+  const current = org.state === 'set' ? withoutHeaderValues(org.policy) : org.state === 'invalid' ? { invalid: org.problem } : null;
   const last = ledger.latest('policy_changed', 'organisation');
   const before = last ? (last.data.after ?? null) : null;
   if (JSON.stringify(before) !== JSON.stringify(current)) {

@@ -3,7 +3,7 @@
 // instance only, the Backend API through Chromium's network (a proxy applies), a crashed console
 // reloaded and the operator told, the packaged menu, pop-ups under the banner, the log folder, the
 // export dialog's folder, and Wayland's placement.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -141,7 +141,7 @@ describe('the app on a user’s machine (issue 9)', () => {
     await eventually(async () => expect(await app.control('shell')).toContainEqual({ kind: 'openPath', target: join(userData, 'logs') }));
   });
 
-  it('opens the export dialog in Documents with the dated name', async () => {
+  it('opens the export dialog in Documents with the dated name, and the export outlives the app', async () => {
     const home = tempDir();
     mkdirSync(join(home, 'Documents'));
     const { app, ui } = await launch({ home });
@@ -151,10 +151,17 @@ describe('the app on a user’s machine (issue 9)', () => {
     await ui.page.getByRole('button', { name: /Export/ }).first().click();
     const csv = ui.page.getByRole('menuitem', { name: /CSV/ }).or(ui.page.getByRole('button', { name: /CSV/ }));
     if (await csv.count()) await csv.first().click();
+    let saved = '';
     await eventually(async () => {
       const saves = (await app.control<{ kind: string; detail: { defaultPath: string } }[]>('dialogs')).filter((entry) => entry.kind === 'save');
-      expect(saves.at(-1)?.detail.defaultPath).toMatch(new RegExp(`^${join(home, 'Documents')}/understudy-history-\\d{4}-\\d\\d-\\d\\d\\.(csv|json)$`));
+      saved = saves.at(-1)?.detail.defaultPath ?? '';
+      expect(saved).toMatch(new RegExp(`^${join(home, 'Documents')}/understudy-history-\\d{4}-\\d\\d-\\d\\d\\.(csv|json)$`));
+      expect(existsSync(saved)).toBe(true);
     });
+    // Browser mode once kept exports in a folder it deleted at exit: the file must stay.
+    app.process.kill('SIGTERM');
+    expect(await app.exited).toBe(0);
+    expect(readFileSync(saved, 'utf8')).toMatch(/^\S/);
   });
 
   it('frames an allowed pop-up with the banner, refuses a blank one, and closes both with the impersonation', async () => {

@@ -89,8 +89,11 @@ export function auditRecordOf(event: HistoryEvent, entry: LedgerEntry | null): A
   return { id: event.id, seq: event.seq, name, at: event.at, attributes };
 }
 
-/** Header values in a recorded policy are collector credentials: shown as set, never shipped. */
-function withoutHeaderValues(value: unknown): unknown {
+/**
+ * Header values in a policy are collector credentials: shown as set, never recorded or shipped
+ * (histories recorded before this was applied at recording time are masked here too).
+ */
+export function withoutHeaderValues(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutHeaderValues);
   if (value === null || typeof value !== 'object') return value;
   return Object.fromEntries(
