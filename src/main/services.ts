@@ -2,7 +2,7 @@
 // Plain Node: the Electron entry (index.ts) and the browser test harness both call this with
 // their own adapters, so what the tests exercise is exactly what the app runs.
 import type { Events, EventName } from '../shared/contract.ts';
-import type { AppState } from '../shared/domain.ts';
+import type { AppState, ImpersonatePrefill } from '../shared/domain.ts';
 import { AppError } from '../shared/errors.ts';
 import type { AvatarProxy } from './clerk/avatar-proxy.ts';
 import type { ClerkUser, GatewayFactory } from './clerk/gateway.ts';
@@ -116,6 +116,8 @@ export async function createServices(deps: ServiceDeps): Promise<MainServices> {
     logPath: deps.logFile?.path ?? null,
   });
   const changed = () => deps.emit('app:changed', state());
+  /** The last helpdesk link resolved, until the console takes it. */
+  let pendingLink: ImpersonatePrefill | null = null;
 
   orchestrator.onChange((list) => deps.emit('impersonation:changed', list));
   ledger.onChange(() => deps.emit('ledger:changed', null));
@@ -201,6 +203,11 @@ export async function createServices(deps: ServiceDeps): Promise<MainServices> {
       const path = await deps.saveFile(`understudy-history-${stamp}.${format}`, content);
       return { path, count: entries.length };
     },
+    'deepLink:take': () => {
+      const link = pendingLink;
+      pendingLink = null;
+      return link;
+    },
   };
 
   return {
@@ -241,6 +248,7 @@ export async function createServices(deps: ServiceDeps): Promise<MainServices> {
     openDeepLink: async (url) => {
       try {
         const prefill = await resolveDeepLink(parseDeepLink(url), profiles.list(), async (profileId, userId) => profiles.gateway(profileId).getUser(userId));
+        pendingLink = prefill;
         deps.emit('deepLink:impersonate', prefill);
       } catch (error) {
         const message = error instanceof AppError ? error.message : 'The link could not be opened.';

@@ -25,6 +25,7 @@ export const channels = [
   'ledger:export',
   'ledger:page',
   'ledger:verify',
+  'deepLink:take',
 ] as const;
 
 export type Channel = (typeof channels)[number];

@@ -131,6 +131,13 @@ export const contract = {
   ),
   /** "Verify history": walks the hash chain and reports its state. */
   'ledger:verify': channel(none, returns<HistoryVerification>()),
+
+  /**
+   * The helpdesk link waiting for the console, taken once (null when none): a link that arrived
+   * before the console listened (the app was started by it) is not lost, and a reload does not
+   * open it again.
+   */
+  'deepLink:take': channel(none, returns<ImpersonatePrefill | null>()),
 } as const satisfies Record<Channel, ChannelDefinition>;
 
 export { channels, eventNames, type Channel } from './channels.ts';

@@ -121,6 +121,7 @@ const FIELDS: Record<Channel, Record<string, Field>> = {
   'ledger:export': { format: { kind: 'enum', values: ['csv', 'json'] }, filter },
   'ledger:page': { filter, offset: { kind: 'int', min: 0, max: 10_000_000 }, limit: { kind: 'int', min: 1, max: 500 } },
   'ledger:verify': {},
+  'deepLink:take': {},
 };
 
 // ─── generating invalid values ─────────────────────────────────────────────────────────────────
