@@ -26,9 +26,12 @@ export const channels = [
   'ledger:page',
   'ledger:verify',
   'deepLink:take',
+  'clerk:check',
+  'clerk:endSession',
+  'clerk:exportCheck',
 ] as const;
 
 export type Channel = (typeof channels)[number];
 
 /** Main → renderer notifications. */
-export const eventNames = ['impersonation:changed', 'ledger:changed', 'app:changed', 'deepLink:impersonate'] as const;
+export const eventNames = ['impersonation:changed', 'ledger:changed', 'app:changed', 'deepLink:impersonate', 'clerk:checkProgress'] as const;

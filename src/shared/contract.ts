@@ -5,6 +5,8 @@ import { z } from 'zod';
 import type { Channel, eventNames } from './channels.ts';
 import type {
   AppState,
+  ClerkCheckProgress,
+  ClerkCheckReport,
   HistoryVerification,
   ImpersonatePrefill,
   ImpersonationView,
@@ -138,6 +140,15 @@ export const contract = {
    * open it again.
    */
   'deepLink:take': channel(none, returns<ImpersonatePrefill | null>()),
+
+  /** "Check with Clerk" over the history entries created in [from, to]; progress as `clerk:checkProgress`. */
+  'clerk:check': channel(
+    z.strictObject({ from: z.number().int().nonnegative(), to: z.number().int().nonnegative() }),
+    returns<ClerkCheckReport>(),
+  ),
+  /** Ends a session the last check found live at Clerk although the history says it is over. */
+  'clerk:endSession': channel(z.strictObject({ checkId: id(), sessionId: id('sess_') }), returns<ClerkCheckReport>()),
+  'clerk:exportCheck': channel(z.strictObject({ checkId: id(), format: z.enum(['csv', 'json']) }), returns<{ path: string | null; count: number }>()),
 } as const satisfies Record<Channel, ChannelDefinition>;
 
 export { channels, eventNames, type Channel } from './channels.ts';
@@ -152,6 +163,8 @@ export interface Events {
   'app:changed': AppState;
   /** A helpdesk link asked to impersonate: open the dialog filled in; the agent confirms. */
   'deepLink:impersonate': ImpersonatePrefill;
+  /** How far a "Check with Clerk" has got: users asked about so far, of all. */
+  'clerk:checkProgress': ClerkCheckProgress;
 }
 export type EventName = keyof Events;
 
