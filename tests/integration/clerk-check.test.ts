@@ -5,9 +5,9 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Ledger } from '../../src/main/ledger/ledger.ts';
 import { SANDBOX_FIXTURES, startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
-import type { ClerkCheckProgress, ClerkCheckReport, ImpersonationView, LedgerEntry } from '../../src/shared/domain.ts';
+import type { ClerkCheckProgress, ClerkCheckReport, ImpersonationView } from '../../src/shared/domain.ts';
 import { InertWindowHost, OS_USER, startRig, type Rig } from '../fault/rig.ts';
-import { clerkFor, CookieJar, signInWithTicket, ticketUrl } from '../sandbox/helpers.ts';
+import { consumeTicket, foreignSession, recordedEntry } from '../support/clerk-sessions.ts';
 
 const [ADA, ALAN, KATHERINE] = SANDBOX_FIXTURES.plain as [string, string, string];
 const OPERATOR = SANDBOX_FIXTURES.operator;
@@ -28,42 +28,9 @@ afterEach(async () => {
   await rig?.close();
 });
 
-/** A ticket followed by a browser with JavaScript: the session it creates. */
-async function consume(url: string): Promise<string> {
-  const visit = await signInWithTicket(url, new CookieJar(), sandbox);
-  expect(visit.status).toBe(200);
-  const token = sandbox.state.actorTokens().find((candidate) => url.includes(candidate.ticket));
-  expect(token?.sessionId).toBeTruthy();
-  return token!.sessionId!;
-}
-
-/** An impersonation started outside Understudy (the Dashboard, the CLI): minted with the secret key, then used. */
-async function foreignSession(userId: string, actor: { sub: string }): Promise<string> {
-  const token = await clerkFor(sandbox).actorTokens.create({ userId, actor, expiresInSeconds: 600 });
-  return consume(ticketUrl(token));
-}
-
-/**
- * A history entry in a given state, recorded through the ledger's own API; when `session` is set,
- * its token is minted and used at Clerk with the actor Understudy stamps (`ref` = the entry).
- */
-async function recorded(ledger: Ledger, userId: string, path: ('unknown' | 'ended')[], session: boolean): Promise<{ entry: LedgerEntry; sessionId: string | null }> {
-  const entry = ledger.begin({
-    profileId: 'sandbox', profileName: 'Sandbox (demo instance)', production: false, subject: { id: userId, name: userId, email: null },
-    operator: { clerkUserId: OPERATOR, osUser: OS_USER }, reason: 'SUP-9 check', tokenTtlSeconds: 600, sessionMaxSeconds: 900, readOnly: false,
-  });
-  let sessionId: string | null = null;
-  if (session) {
-    const token = await clerkFor(sandbox).actorTokens.create({ userId, actor: { sub: OPERATOR, ticket: 'SUP-9', ref: entry.id } as { sub: string }, expiresInSeconds: 600, sessionMaxDurationInSeconds: 900 });
-    sessionId = await consume(ticketUrl(token));
-    if (path.includes('ended')) {
-      ledger.update(entry.id, { status: 'pending', actorTokenId: token.id });
-      ledger.update(entry.id, { status: 'accepted', sessionId, acceptedAt: Date.now() });
-    }
-  }
-  for (const status of path) ledger.update(entry.id, { status, ...(status === 'ended' ? { endedAt: Date.now(), endedBy: { reason: 'operator', by: OS_USER } } : {}) });
-  return { entry: ledger.get(entry.id)!, sessionId };
-}
+const consume = (url: string) => consumeTicket(sandbox, url);
+const foreign = (userId: string) => foreignSession(sandbox, userId, { sub: 'user_2sbxDashboardAdmin000000000' });
+const recorded = (ledger: Ledger, userId: string, then: 'unknown' | 'ended', session: boolean) => recordedEntry(sandbox, ledger, { userId, userName: userId, osUser: OS_USER, then, session });
 
 const sessionLists = () => sandbox.requests.filter((request) => request.route === 'GET /sessions');
 
@@ -79,14 +46,14 @@ describe('Check with Clerk', () => {
     expect(rig.entry(own.id)).toMatchObject({ status: 'ended', sessionId: ownSession });
     expect(sandbox.state.session(ownSession)?.status).toBe('revoked');
     // 2. Alan: the history says ended, Clerk still has the session.
-    const stray = await recorded(rig.services.ledger, ALAN, ['ended'], true);
+    const stray = await recorded(rig.services.ledger, ALAN, 'ended', true);
     // 3. Katherine: two unknown outcomes, one whose token was used after all.
-    const lost = await recorded(rig.services.ledger, KATHERINE, ['unknown'], false);
-    const usedAnyway = await recorded(rig.services.ledger, KATHERINE, ['unknown'], true);
+    const lost = await recorded(rig.services.ledger, KATHERINE, 'unknown', false);
+    const usedAnyway = await recorded(rig.services.ledger, KATHERINE, 'unknown', true);
     // 4. Someone impersonated Ada from the Dashboard; and a user Understudy never touched.
-    const dashboard = await foreignSession(ADA, { sub: 'user_2sbxDashboardAdmin000000000' });
+    const dashboard = await foreign(ADA);
     const untouched = sandbox.state.users.find((user) => ![ADA, ALAN, KATHERINE, OPERATOR].includes(user.id) && !user.banned)!;
-    const elsewhere = await foreignSession(untouched.id, { sub: 'user_2sbxDashboardAdmin000000000' });
+    const elsewhere = await foreign(untouched.id);
 
     const listsBefore = sessionLists().length;
     const report = await rig.ok<ClerkCheckReport>('clerk:check', { from, to: Date.now() });
@@ -143,8 +110,8 @@ describe('Check with Clerk', () => {
 
   it('stops when Clerk keeps limiting requests, and says who was not checked', async () => {
     const from = Date.now() - 1000;
-    await recorded(rig.services.ledger, ADA, ['unknown'], false);
-    await recorded(rig.services.ledger, ALAN, ['unknown'], false);
+    await recorded(rig.services.ledger, ADA, 'unknown', false);
+    await recorded(rig.services.ledger, ALAN, 'unknown', false);
     // Longer than the gateway waits for: every list is refused.
     sandbox.faults.inject({ route: 'GET /sessions', kind: 'status', status: 429, retryAfterSeconds: 3600 });
     const report = await rig.ok<ClerkCheckReport>('clerk:check', { from, to: Date.now() });
@@ -156,7 +123,7 @@ describe('Check with Clerk', () => {
   });
 
   it('refuses a second check while one runs, and a period that ends before it starts', async () => {
-    await recorded(rig.services.ledger, ADA, ['unknown'], false);
+    await recorded(rig.services.ledger, ADA, 'unknown', false);
     sandbox.faults.inject({ route: 'GET /sessions', kind: 'latency', ms: 300, times: 1 });
     const first = rig.call('clerk:check', { from: 0, to: Date.now() });
     expect(await rig.error('clerk:check', { from: 0, to: Date.now() })).toMatchObject({ kind: 'conflict' });
