@@ -3,8 +3,8 @@
 // impersonations the history does not know, sessions still live at Clerk although the history says
 // they are over (each can be ended, after a confirmation, and shows ended only once Clerk says so),
 // and entries whose outcome is unknown. It can be exported, and main records it in the history.
-import { useEffect, useState, type FormEvent } from 'react';
-import type { ClerkCheckProgress, ClerkCheckReport, StillActiveSession } from '../../../shared/domain.ts';
+import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
+import type { CheckedSession, ClerkCheckProgress, ClerkCheckReport, StillActiveSession } from '../../../shared/domain.ts';
 import { api, call } from '../data/api.ts';
 import { announce } from '../data/announcer.ts';
 import { useAction } from '../data/hooks.ts';
@@ -131,39 +131,18 @@ function Report({ report, onChange }: { report: ClerkCheckReport; onChange(repor
           Impersonations this history does not know ({report.foreign.length})
         </h3>
         {report.foreign.length === 0 ? (
-          <p className="muted">None: every impersonated session Clerk reports for these users was started from this computer.</p>
+          <p className="muted">None: Clerk reports no impersonated session of these users in the period (or still live) that this history does not know.</p>
         ) : (
           <>
             <p className="muted">Started from the Clerk Dashboard, the CLI, another tool or another computer.</p>
-            <div className="table-wrap">
-              <table className="table">
-                <thead>
-                  <tr>
-                    <th scope="col">User</th>
-                    <th scope="col">Session</th>
-                    <th scope="col">Clerk says</th>
-                    <th scope="col">Started</th>
-                    <th scope="col">Actor</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {report.foreign.map((session) => (
-                    <tr key={session.sessionId}>
-                      <td>
-                        <span className="cell-strong">{session.subject.name}</span>
-                        <span className="muted">{session.profileName}</span>
-                      </td>
-                      <td>
-                        <CopyId id={session.sessionId} kind="session id" />
-                      </td>
-                      <td>{session.status}</td>
-                      <td>{formatDateTime(session.createdAt)}</td>
-                      <td className="mono">{actorText(session.actor)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <SessionTable
+              sessions={report.foreign}
+              columns={[
+                ['Clerk says', (session) => session.status],
+                ['Started', (session) => formatDateTime(session.createdAt)],
+                ['Actor', (session) => <span className="mono">{actorText(session.actor)}</span>],
+              ]}
+            />
           </>
         )}
       </section>
@@ -175,43 +154,22 @@ function Report({ report, onChange }: { report: ClerkCheckReport; onChange(repor
         {report.stillActive.length === 0 ? (
           <p className="muted">None.</p>
         ) : (
-          <div className="table-wrap">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">User</th>
-                  <th scope="col">Session</th>
-                  <th scope="col">History says</th>
-                  <th scope="col">Clerk says</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Action</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {report.stillActive.map((session) => (
-                  <tr key={session.sessionId}>
-                    <td>
-                      <span className="cell-strong">{session.subject.name}</span>
-                      <span className="muted">{session.profileName}</span>
-                    </td>
-                    <td>
-                      <CopyId id={session.sessionId} kind="session id" />
-                    </td>
-                    <td>{session.entryStatus}</td>
-                    <td>{session.endedAt === null ? session.status : `${session.status} (ended from this report at ${formatDateTime(session.endedAt)})`}</td>
-                    <td>
-                      {session.endedAt === null ? (
-                        <button type="button" className="button button--small button--danger-ghost" onClick={() => setEnding(session)} aria-label={`End session ${session.sessionId} of ${session.subject.name}…`}>
-                          End session…
-                        </button>
-                      ) : null}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <SessionTable
+            sessions={report.stillActive}
+            columns={[
+              ['History says', (session) => session.entryStatus],
+              ['Clerk says', (session) => (session.endedAt === null ? session.status : `${session.status} (ended from this report at ${formatDateTime(session.endedAt)})`)],
+              [
+                <span className="visually-hidden">Action</span>,
+                (session) =>
+                  session.endedAt === null ? (
+                    <button type="button" className="button button--small button--danger-ghost" onClick={() => setEnding(session)} aria-label={`End session ${session.sessionId} of ${session.subject.name}…`}>
+                      End session…
+                    </button>
+                  ) : null,
+              ],
+            ]}
+          />
         )}
       </section>
 
@@ -268,6 +226,43 @@ function Report({ report, onChange }: { report: ClerkCheckReport; onChange(repor
           </p>
         </ConfirmDialog>
       ) : null}
+    </div>
+  );
+}
+
+/** Sessions as Clerk reports them: who and which session first, then the columns of the finding. */
+function SessionTable<T extends CheckedSession>({ sessions, columns }: { sessions: T[]; columns: [header: ReactNode, cell: (session: T) => ReactNode][] }) {
+  return (
+    <div className="table-wrap">
+      <table className="table">
+        <thead>
+          <tr>
+            <th scope="col">User</th>
+            <th scope="col">Session</th>
+            {columns.map(([header], index) => (
+              <th key={index} scope="col">
+                {header}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {sessions.map((session) => (
+            <tr key={session.sessionId}>
+              <td>
+                <span className="cell-strong">{session.subject.name}</span>
+                <span className="muted">{session.profileName}</span>
+              </td>
+              <td>
+                <CopyId id={session.sessionId} kind="session id" />
+              </td>
+              {columns.map(([, cell], index) => (
+                <td key={index}>{cell(session)}</td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
     </div>
   );
 }
