@@ -3,7 +3,7 @@
 // their own adapters, so what the tests exercise is exactly what the app runs.
 import { hostname } from 'node:os';
 import type { Events, EventName } from '../shared/contract.ts';
-import type { AppState, AuditStatus } from '../shared/domain.ts';
+import type { AppState, AuditStatus, ClerkCheckReport, ImpersonatePrefill } from '../shared/domain.ts';
 import { AppError } from '../shared/errors.ts';
 import { AuditOutbox, sinksFromPolicy, type SecretSources } from './audit/outbox.ts';
 import { withoutHeaderValues } from './audit/audit-record.ts';
@@ -15,7 +15,8 @@ import { ProfileService } from './credentials/profile-service.ts';
 import type { WindowHost } from './impersonation/window-host.ts';
 import { Orchestrator } from './impersonation/orchestrator.ts';
 import type { Handlers } from './ipc/register.ts';
-import { toCsv, toJson } from './ledger/export.ts';
+import { checkWithClerk } from './ledger/clerk-check.ts';
+import { checkToCsv, toCsv, toJson } from './ledger/export.ts';
 import { Ledger } from './ledger/ledger.ts';
 import type { Logger } from './log.ts';
 import { parseDeepLink, resolveDeepLink } from './deep-link/deep-link.ts';
@@ -135,6 +136,15 @@ export async function createServices(deps: ServiceDeps): Promise<MainServices> {
     logPath: deps.logFile?.path ?? null,
   });
   const changed = () => deps.emit('app:changed', state());
+  /** The last helpdesk link resolved, until the console takes it. */
+  let pendingLink: ImpersonatePrefill | null = null;
+  /** The last "Check with Clerk" report: the only sessions the console may end from a report are its own findings. */
+  let lastCheck: ClerkCheckReport | null = null;
+  let checking = false;
+  const checkNamed = (checkId: string) => {
+    if (lastCheck?.id !== checkId) throw new AppError({ kind: 'not-found', message: 'That check is no longer the latest one. Run Check with Clerk again.' });
+    return lastCheck;
+  };
 
   orchestrator.onChange((list) => deps.emit('impersonation:changed', list));
   ledger.onChange(() => deps.emit('ledger:changed', null));
@@ -223,6 +233,66 @@ export async function createServices(deps: ServiceDeps): Promise<MainServices> {
       const path = await deps.saveFile(`understudy-history-${stamp}.${format}`, content);
       return { path, count: entries.length };
     },
+    'clerk:check': async ({ from, to }) => {
+      if (from > to) throw new AppError({ kind: 'invalid-input', message: 'The period ends before it starts.', issues: [{ path: 'to', message: 'The period ends before it starts.' }] });
+      if (checking) throw new AppError({ kind: 'conflict', message: 'A check with Clerk is already running; its report comes when it is done.' });
+      checking = true;
+      try {
+        const report = await checkWithClerk(
+          {
+            query: (filter) => ledger.query(filter),
+            gateway: (profileId) => profiles.gateway(profileId),
+            isRunning: (entryId) => orchestrator.list().some((view) => view.id === entryId && view.phase !== 'ended' && view.phase !== 'failed'),
+            now,
+            onProgress: (progress) => deps.emit('clerk:checkProgress', progress),
+          },
+          { from, to },
+        );
+        ledger.record('clerk_checked', {
+          action: 'checked',
+          checkId: report.id,
+          by: deps.osUser,
+          from,
+          to,
+          entries: report.entries,
+          users: report.subjects,
+          usersChecked: report.checkedSubjects,
+          foreignSessions: report.foreign.map((session) => session.sessionId),
+          stillActiveSessions: report.stillActive.map((session) => session.sessionId),
+          unknownOutcomes: report.unknownOutcome.map((entry) => entry.entryId),
+          problems: report.problems,
+        });
+        lastCheck = report;
+        return report;
+      } finally {
+        checking = false;
+      }
+    },
+    'clerk:endSession': async ({ checkId, sessionId }) => {
+      const report = checkNamed(checkId);
+      const finding = report.stillActive.find((candidate) => candidate.sessionId === sessionId);
+      if (!finding) throw new AppError({ kind: 'not-found', message: 'The last check did not report this session as live after its impersonation ended, so Understudy does not end it from here.' });
+      const session = await orchestrator.endSessionAtClerk(finding.profileId, sessionId);
+      if (session.status === 'active' || session.status === 'pending') {
+        throw new AppError({ kind: 'conflict', message: `Clerk still reports the session as ${session.status}. Nothing was changed in the report; try again, or end it in the Clerk Dashboard.` });
+      }
+      finding.status = session.status;
+      finding.endedAt = now();
+      ledger.record('clerk_checked', { action: 'ended_session', checkId, by: deps.osUser, entryId: finding.entryId, sessionId, status: session.status });
+      return report;
+    },
+    'clerk:exportCheck': async ({ checkId, format }) => {
+      const report = checkNamed(checkId);
+      const content = format === 'csv' ? checkToCsv(report) : toJson(report);
+      const stamp = new Date(report.checkedAt).toISOString().slice(0, 10);
+      const path = await deps.saveFile(`understudy-clerk-check-${stamp}.${format}`, content);
+      return { path, count: report.foreign.length + report.stillActive.length + report.unknownOutcome.length };
+    },
+    'deepLink:take': () => {
+      const link = pendingLink;
+      pendingLink = null;
+      return link;
+    },
   };
 
   return {
@@ -263,6 +333,7 @@ export async function createServices(deps: ServiceDeps): Promise<MainServices> {
     openDeepLink: async (url) => {
       try {
         const prefill = await resolveDeepLink(parseDeepLink(url), profiles.list(), async (profileId, userId) => profiles.gateway(profileId).getUser(userId));
+        pendingLink = prefill;
         deps.emit('deepLink:impersonate', prefill);
       } catch (error) {
         const message = error instanceof AppError ? error.message : 'The link could not be opened.';

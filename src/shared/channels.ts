@@ -26,9 +26,13 @@ export const channels = [
   'ledger:page',
   'ledger:verify',
   'audit:status',
+  'deepLink:take',
+  'clerk:check',
+  'clerk:endSession',
+  'clerk:exportCheck',
 ] as const;
 
 export type Channel = (typeof channels)[number];
 
 /** Main → renderer notifications. */
-export const eventNames = ['impersonation:changed', 'ledger:changed', 'app:changed', 'deepLink:impersonate', 'audit:changed'] as const;
+export const eventNames = ['impersonation:changed', 'ledger:changed', 'app:changed', 'deepLink:impersonate', 'audit:changed', 'clerk:checkProgress'] as const;

@@ -6,6 +6,8 @@ import type { Channel, eventNames } from './channels.ts';
 import type {
   AppState,
   AuditStatus,
+  ClerkCheckProgress,
+  ClerkCheckReport,
   HistoryVerification,
   ImpersonatePrefill,
   ImpersonationView,
@@ -134,6 +136,22 @@ export const contract = {
   'ledger:verify': channel(none, returns<HistoryVerification>()),
   /** The audit outbox: sinks, queued events, last delivery, last error. */
   'audit:status': channel(none, returns<AuditStatus>()),
+
+  /**
+   * The helpdesk link waiting for the console, taken once (null when none): a link that arrived
+   * before the console listened (the app was started by it) is not lost, and a reload does not
+   * open it again.
+   */
+  'deepLink:take': channel(none, returns<ImpersonatePrefill | null>()),
+
+  /** "Check with Clerk" over the history entries created in [from, to]; progress as `clerk:checkProgress`. */
+  'clerk:check': channel(
+    z.strictObject({ from: z.number().int().nonnegative(), to: z.number().int().nonnegative() }),
+    returns<ClerkCheckReport>(),
+  ),
+  /** Ends a session the last check found live at Clerk although the history says it is over. */
+  'clerk:endSession': channel(z.strictObject({ checkId: id(), sessionId: id('sess_') }), returns<ClerkCheckReport>()),
+  'clerk:exportCheck': channel(z.strictObject({ checkId: id(), format: z.enum(['csv', 'json']) }), returns<{ path: string | null; count: number }>()),
 } as const satisfies Record<Channel, ChannelDefinition>;
 
 export { channels, eventNames, type Channel } from './channels.ts';
@@ -150,6 +168,8 @@ export interface Events {
   'deepLink:impersonate': ImpersonatePrefill;
   /** The audit outbox moved (an event queued, a delivery made or failed). */
   'audit:changed': AuditStatus;
+  /** How far a "Check with Clerk" has got: users asked about so far, of all. */
+  'clerk:checkProgress': ClerkCheckProgress;
 }
 export type EventName = keyof Events;
 

@@ -284,3 +284,60 @@ export interface ImpersonatePrefill {
   /** The ticket as the reason's reference; the agent completes the reason and confirms. */
   reason: string;
 }
+
+/** "Check with Clerk": one session Clerk reports that the history explains, or should. */
+export interface CheckedSession {
+  profileId: ProfileId;
+  profileName: string;
+  subject: { id: string; name: string };
+  sessionId: string;
+  status: ClerkSessionStatus;
+  createdAt: number;
+  /** The session's `actor` as Clerk has it. */
+  actor: Record<string, unknown> | null;
+}
+
+/** A session the history says is over while Clerk still has it live; `endedAt` once ended from the report. */
+export interface StillActiveSession extends CheckedSession {
+  entryId: string;
+  entryStatus: LedgerStatus;
+  /** Set once Clerk confirmed the end asked for from the report. */
+  endedAt: number | null;
+}
+
+/** An entry whose outcome the history does not know (an ambiguous mint), with what Clerk knows of it. */
+export interface UnknownOutcome {
+  entryId: string;
+  profileName: string;
+  subject: { id: string; name: string };
+  createdAt: number;
+  tokenExpiresAt: number;
+  /** Sessions Clerk has whose actor carries this entry's reference. */
+  sessions: { id: string; status: ClerkSessionStatus }[];
+}
+
+/** The history of a period verified against Clerk's own record of the subjects' sessions. */
+export interface ClerkCheckReport {
+  id: string;
+  checkedAt: number;
+  from: number;
+  to: number;
+  /** History entries in the period, and the users (per instance) asked about. */
+  entries: number;
+  subjects: number;
+  checkedSubjects: number;
+  /** Impersonated sessions the history does not know: the Dashboard, the CLI, another tool or computer. */
+  foreign: CheckedSession[];
+  stillActive: StillActiveSession[];
+  unknownOutcome: UnknownOutcome[];
+  /** Users that could not be checked, and why, in plain words. */
+  problems: string[];
+  /** Every user was asked about. */
+  complete: boolean;
+}
+
+export interface ClerkCheckProgress {
+  checkId: string;
+  done: number;
+  total: number;
+}

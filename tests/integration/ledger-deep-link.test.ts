@@ -33,6 +33,9 @@ describe('deep links', () => {
     expect(sandbox.state.actorTokens().length).toBe(tokens);
     expect(rig.services.ledger.size).toBe(history);
     expect(await rig.ok('impersonation:list', {})).toEqual([]);
+    // The console takes it once (a link that came before it listened is not lost; a reload does not reopen it).
+    expect(await rig.ok('deepLink:take', {})).toEqual({ profileId: 'sandbox', userId, userName: user.name, reason: 'SUP-77' });
+    expect(await rig.ok('deepLink:take', {})).toBeNull();
   });
 
   it('explains an unknown instance, an unknown user and a malformed link', async () => {
@@ -47,5 +50,6 @@ describe('deep links', () => {
       'This link cannot be opened: it has an unknown parameter “start”.',
     ]);
     expect(rig.emitted.filter((e) => e.event === 'deepLink:impersonate')).toEqual([]);
+    expect(await rig.ok('deepLink:take', {})).toBeNull();
   });
 });

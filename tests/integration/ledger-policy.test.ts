@@ -81,6 +81,30 @@ describe('IT-managed policy', () => {
     expect(local[0]!.data).toMatchObject({ profileId: 'sandbox', by: OS_USER, before: { maxTokenTtlSeconds: 300 }, after: { maxTokenTtlSeconds: 120 } });
   });
 
+  it('refuses, through the IPC contract, every way of loosening a locked rule; a locked rule sent back as shown keeps the local value', async () => {
+    const r = await start(set({ requireReason: true, protectBanned: true, maxSessionSeconds: 600, protectedRoles: ['owner'] }));
+    const shown = (await sandboxProfile(r)).policy;
+    expect(shown).toMatchObject({ requireReason: true, protectBanned: true, maxSessionSeconds: 600, protectedRoles: ['admin', 'owner'] });
+    const attempts: [Partial<Profile['policy']>, string][] = [
+      [{ requireReason: false }, 'a reason is required'],
+      [{ protectBanned: false }, 'banned users are protected'],
+      [{ maxSessionSeconds: 601 }, 'sessions last at most 600 s'],
+      [{ protectedRoles: ['admin'] }, 'the roles owner are protected'],
+    ];
+    for (const [change, why] of attempts) {
+      expect(await r.call('profiles:setPolicy', { profileId: 'sandbox', policy: { ...shown, ...change } })).toEqual({ ok: false, error: { kind: 'policy', message: `Set by your organisation: ${why}.` } });
+    }
+    expect((await sandboxProfile(r)).policy).toEqual(shown);
+    expect(policyEvents(r).filter((e) => e.data.source === 'local')).toEqual([]);
+
+    // The console sends the locked rules back as it showed them, with one unlocked change.
+    await r.ok<Profile>('profiles:setPolicy', { profileId: 'sandbox', policy: { ...shown, maxTokenTtlSeconds: 240 } });
+    // Without the organisation's policy, the local rules are what they were: its bounds were not copied in.
+    const after = await sandboxProfile(await start({ state: 'none' }));
+    expect(after.org).toBeUndefined();
+    expect(after.policy).toMatchObject({ maxTokenTtlSeconds: 240, protectedRoles: ['admin'], maxSessionSeconds: 1800 });
+  });
+
   it('records what IT changed between two starts, once', async () => {
     await start(set({ maxSessionSeconds: 900 }));
     await start(set({ maxSessionSeconds: 900 })); // unchanged: nothing new

@@ -122,6 +122,10 @@ const FIELDS: Record<Channel, Record<string, Field>> = {
   'ledger:page': { filter, offset: { kind: 'int', min: 0, max: 10_000_000 }, limit: { kind: 'int', min: 1, max: 500 } },
   'ledger:verify': {},
   'audit:status': {},
+  'deepLink:take': {},
+  'clerk:check': { from: { kind: 'int', min: 0, max: Number.MAX_SAFE_INTEGER }, to: { kind: 'int', min: 0, max: Number.MAX_SAFE_INTEGER } },
+  'clerk:endSession': { checkId: id, sessionId: { kind: 'id', prefix: 'sess_' } },
+  'clerk:exportCheck': { checkId: id, format: { kind: 'enum', values: ['csv', 'json'] } },
 };
 
 // ─── generating invalid values ─────────────────────────────────────────────────────────────────
@@ -143,7 +147,7 @@ function typeOf(field: Field): JsType {
 /** A value the schema accepts, used as the base every mutation starts from. */
 function validValue(field: Field, name: string): unknown {
   switch (field.kind) {
-    case 'id': return field.prefix === 'user_' ? ADA : name === 'profileId' ? 'fuzz-co' : 'entry-1';
+    case 'id': return field.prefix === 'user_' ? ADA : field.prefix ? `${field.prefix}fuzz1` : name === 'profileId' ? 'fuzz-co' : 'entry-1';
     case 'text': return field.nonEmpty ? 'Fuzz Co' : 'ada';
     case 'int': return Math.max(field.min, Math.min(field.max, 60));
     case 'bool': return false;
@@ -567,7 +571,7 @@ describe('IPC fuzzing', () => {
     const refusals = logLines.slice(warnings);
     expect(refusals).toHaveLength(refused);
     for (const line of refusals) {
-      expect(line).toMatch(/^warn Refused [a-z]+:[A-Za-z]+ from an untrusted sender/);
+      expect(line).toMatch(/^warn Refused [A-Za-z]+:[A-Za-z]+ from an untrusted sender/);
       for (const probe of ECHO_PROBES) expect(line.includes(probe)).toBe(false);
     }
   }, 60_000);

@@ -24,6 +24,7 @@ import { saveWithDialog } from '../../src/main/electron/save-dialog.ts';
 import { registerHandlers } from '../../src/main/ipc/register.ts';
 import type { IpcRegistry } from '../../src/main/ipc/register.ts';
 import { createLogger, type Logger } from '../../src/main/log.ts';
+import type { OrgPolicyState } from '../../src/main/policy/org-policy.ts';
 import { createServices, type MainServices } from '../../src/main/services.ts';
 import { startSandbox } from '../../src/sandbox/index.ts';
 import { pageOf } from '../../dev/electron-emulation/inspect.ts';
@@ -50,6 +51,8 @@ export interface HarnessOptions {
   withoutBuiltInSandbox?: boolean;
   keychain?: Keychain;
   dataDir?: string;
+  /** The IT-managed policy, as index.ts reads it from the machine. */
+  orgPolicy?: OrgPolicyState;
 }
 
 export interface Harness {
@@ -129,6 +132,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     sandbox: options.withoutBuiltInSandbox
       ? null
       : { secretKey: sandbox.secretKey, apiUrl: sandbox.apiUrl, origins: sandbox.origins },
+    ...(options.orgPolicy ? { orgPolicy: options.orgPolicy } : {}),
   });
 
   // The app's ipcMain registry, recording what each call answered (the leak scan reads these).

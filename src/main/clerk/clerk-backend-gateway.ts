@@ -4,13 +4,12 @@ import { createClerkClient, verifyToken, type Session, type User } from '@clerk/
 import { TokenVerificationError, TokenVerificationErrorReason } from '@clerk/backend/errors';
 import type { ClerkSessionStatus, SessionSummary } from '../../shared/domain.ts';
 import { AppError } from '../../shared/errors.ts';
-import { SessionTokenTimingError, type ClerkGateway, type ClerkUser, type GatewayOptions, type MintedToken, type VerifiedSession } from './gateway.ts';
+import { SESSION_PAGE_SIZE, SessionTokenTimingError, type ClerkGateway, type ClerkUser, type GatewayOptions, type MintedToken, type VerifiedSession } from './gateway.ts';
 import { RequestTimeoutError, toAppError, toRevokeTokenError, toWriteError } from './errors.ts';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.ts';
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 15_000;
 export const CLOCK_SKEW_MS = 60_000;
-const SESSION_PAGE = 100;
 
 export function createClerkBackendGateway(options: GatewayOptions): ClerkGateway {
   const { secretKey, apiUrl } = options;
@@ -93,9 +92,9 @@ export function createClerkBackendGateway(options: GatewayOptions): ClerkGateway
       return { id: token.id, status: token.status };
     },
 
-    async listSessions({ userId, status }) {
+    async listSessions({ userId, status, offset }) {
       const page = await read('list the user’s sessions', () =>
-        clerk.sessions.getSessionList({ userId, ...(status ? { status } : {}), limit: SESSION_PAGE }),
+        clerk.sessions.getSessionList({ userId, ...(status ? { status } : {}), limit: SESSION_PAGE_SIZE, ...(offset ? { offset } : {}) }),
       );
       return page.data.map(toSessionSummary);
     },

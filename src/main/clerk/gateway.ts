@@ -37,6 +37,9 @@ export interface VerifiedSession {
   exp: number;
 }
 
+/** How many sessions one `listSessions` call asks for: a full page means there may be more. */
+export const SESSION_PAGE_SIZE = 100;
+
 export interface ClerkGateway {
   searchUsers(query: UserQuery): Promise<{ users: ClerkUser[]; totalCount: number }>;
   getUser(userId: string): Promise<ClerkUser>;
@@ -44,7 +47,8 @@ export interface ClerkGateway {
   /** Never retried: an ambiguous failure throws AppError kind `ambiguous`. */
   createActorToken(request: MintRequest): Promise<MintedToken>;
   revokeActorToken(tokenId: string): Promise<{ id: string; status: string }>;
-  listSessions(filter: { userId: string; status?: SessionSummary['status'] }): Promise<SessionSummary[]>;
+  /** Newest first, at most SESSION_PAGE_SIZE from `offset` (default 0). */
+  listSessions(filter: { userId: string; status?: SessionSummary['status']; offset?: number }): Promise<SessionSummary[]>;
   getSession(sessionId: string): Promise<SessionSummary>;
   revokeSession(sessionId: string): Promise<SessionSummary>;
   /** Verifies a session JWT against the instance's JWKS (RS256); throws AppError on any failure. */

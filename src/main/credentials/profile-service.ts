@@ -1,6 +1,7 @@
 // Profiles: one per Clerk instance. The non-secret part (name, production flag, key hint, operator,
 // policy) lives in the settings document; the secret key lives in the keychain under the profile id
 // and leaves this module only inside the Clerk gateway built from it.
+import { isDeepStrictEqual } from 'node:util';
 import type { Operator, Policy, Profile, ProfileId } from '../../shared/domain.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { ClerkGateway, GatewayFactory } from '../clerk/gateway.ts';
@@ -246,10 +247,20 @@ export class ProfileService {
     return this.#exclusive(async () => {
       this.#require(id);
       // A local setting may only be stricter than the organisation's.
-      const looser = looserThanOrg(policy, this.#org());
+      const org = this.#org();
+      const looser = looserThanOrg(policy, org);
       if (looser) throw new AppError({ kind: 'policy', message: looser });
+      const stored = this.#stored(id);
+      // A locked key sent back as the console showed it (the value in force) keeps the local value,
+      // so the organisation's bound is not copied into local settings and a later, looser policy
+      // from IT applies as IT meant it. A locked key made stricter still is stored.
+      const inForce = effectivePolicy(stored.policy, org);
+      const kept: Policy = { ...policy };
+      for (const key of lockedKeys(org)) {
+        if (isDeepStrictEqual(policy[key], inForce[key])) Object.assign(kept, { [key]: stored.policy[key] });
+      }
       this.#update((settings) => {
-        settings.profiles[id] = { ...this.#stored(id), policy };
+        settings.profiles[id] = { ...stored, policy: kept };
       });
       return this.#profile(id);
     });

@@ -7,7 +7,7 @@
 //          → record (ended / revoked / expired / failed, with who and why)
 //   recover: entries a crashed run left live are ended at Clerk and in the ledger.
 // The ledger is written before every step that can leave something behind at Clerk.
-import type { ImpersonationPhase, ImpersonationView, LedgerEntry, Operator, Profile, EndReason } from '../../shared/domain.ts';
+import type { ImpersonationPhase, ImpersonationView, LedgerEntry, Operator, Profile, EndReason, SessionSummary } from '../../shared/domain.ts';
 import { AppError } from '../../shared/errors.ts';
 import { SessionTokenTimingError, type ClerkGateway, type ClerkUser, type VerifiedSession } from '../clerk/gateway.ts';
 import type { ProfileService } from '../credentials/profile-service.ts';
@@ -640,6 +640,17 @@ export class Orchestrator {
       const capped = entry.acceptedAt !== null && now >= entry.acceptedAt + entry.sessionMaxSeconds * 1000;
       this.#record(entry.id, { status: capped ? 'expired' : 'ended', endedAt: now, endedBy });
     }
+  }
+
+  /**
+   * Ends a session Clerk still has live although its impersonation is over here ("Check with
+   * Clerk"), by the same path every ending takes, and returns the session as Clerk then reports it:
+   * the console says "ended" only from that answer.
+   */
+  async endSessionAtClerk(profileId: string, sessionId: string): Promise<SessionSummary> {
+    const gateway = this.#deps.profiles.gateway(profileId);
+    await this.#revokeSession(gateway, sessionId);
+    return gateway.getSession(sessionId);
   }
 
   // ─── the console's view ─────────────────────────────────────────────────────────────────────

@@ -3,6 +3,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { Announcer } from './components/Announcer.tsx';
 import { ConfirmDialog } from './components/ConfirmDialog.tsx';
+import { DeepLinkDialog } from './components/DeepLinkDialog.tsx';
 import { ErrorMessage } from './components/ErrorMessage.tsx';
 import { Notices } from './components/Notices.tsx';
 import { OperatorDialog } from './components/OperatorPicker.tsx';
@@ -12,6 +13,7 @@ import { TopBar } from './components/TopBar.tsx';
 import { api, call, hasApi } from './data/api.ts';
 import { announce } from './data/announcer.ts';
 import { activeProfile, appData, impersonations, loadAppState, startSync } from './data/app-data.ts';
+import { deepLink, startDeepLinks } from './data/deep-links.ts';
 import { watchImpersonations } from './data/impersonation-notices.ts';
 import { useAction, useStore } from './data/hooks.ts';
 import { navigate, requestSearchFocus, route } from './data/navigation.ts';
@@ -55,6 +57,8 @@ function Console() {
   const mainRef = useRef<HTMLElement>(null);
 
   useEffect(() => startSync(), []);
+  useEffect(() => startDeepLinks(), []);
+  const link = useStore(deepLink);
   useEffect(() => watchImpersonations(), []);
 
   const endAll = useAction(async () => {
@@ -173,6 +177,7 @@ function Console() {
           <p>Every impersonation window closes, its Clerk session is revoked and unused sign-in links are revoked.</p>
         </ConfirmDialog>
       ) : null}
+      {link ? <DeepLinkDialog key={`${link.profileId}:${link.userId}:${link.reason}`} link={link} state={state} onClose={() => deepLink.set(null)} /> : null}
       {choosingOperator && profile ? <OperatorDialog profile={profile} onClose={() => setChoosingOperator(false)} /> : null}
     </div>
   );

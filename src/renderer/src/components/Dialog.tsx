@@ -13,7 +13,7 @@ export interface DialogProps {
   initialFocus?: RefObject<HTMLElement | null>;
   description?: ReactNode;
   tone?: 'default' | 'danger' | 'production';
-  size?: 'small' | 'medium';
+  size?: 'small' | 'medium' | 'large';
   testId?: string;
 }
 

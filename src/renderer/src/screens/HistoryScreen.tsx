@@ -6,6 +6,7 @@ import { ConfirmDialog } from '../components/ConfirmDialog.tsx';
 import { CopyId } from '../components/CopyId.tsx';
 import { ErrorMessage } from '../components/ErrorMessage.tsx';
 import { VerifyHistory } from '../components/VerifyHistory.tsx';
+import { ClerkCheck } from '../components/ClerkCheck.tsx';
 import { Field } from '../components/Field.tsx';
 import { EmptyState, SkeletonRows, Spinner } from '../components/States.tsx';
 import { LedgerStatusBadge } from '../components/StatusBadge.tsx';
@@ -90,6 +91,7 @@ export function HistoryScreen({ state }: { state: AppState }) {
             Export JSON
           </button>
           <VerifyHistory />
+          <ClerkCheck />
         </div>
       </header>
 

@@ -1,6 +1,6 @@
 // Starting an impersonation: reason, limits within the instance's policy, look-don't-touch, and for
 // production the instance name typed out. Enter starts it; main checks everything again.
-import { useRef, useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent, type ReactNode } from 'react';
 import type { Profile, UserDetail } from '../../../shared/domain.ts';
 import { Dialog } from '../components/Dialog.tsx';
 import { ErrorMessage } from '../components/ErrorMessage.tsx';
@@ -22,8 +22,19 @@ const ISSUE_FIELDS: Record<string, keyof ImpersonateErrors> = {
   confirmation: 'confirmation',
 };
 
-export function ImpersonateDialog({ profile, user, onClose }: { profile: Profile; user: UserDetail; onClose(): void }) {
-  const [fields, setFields] = useState<ImpersonateFields>(() => impersonateDefaults(profile.policy));
+/**
+ * Opened by a helpdesk link rather than by the agent: what the link asked for is said first, Enter
+ * in a field does not start (the agent may have been typing elsewhere when the link arrived), and a
+ * user who cannot be impersonated is said instead of offered.
+ */
+export interface FromLink {
+  reason: string;
+  notice: ReactNode;
+  blocked: string | null;
+}
+
+export function ImpersonateDialog({ profile, user, onClose, fromLink }: { profile: Profile; user: UserDetail; onClose(): void; fromLink?: FromLink }) {
+  const [fields, setFields] = useState<ImpersonateFields>(() => ({ ...impersonateDefaults(profile.policy), reason: fromLink?.reason ?? '' }));
   const [errors, setErrors] = useState<ImpersonateErrors>({});
   const reasonRef = useRef<HTMLInputElement>(null);
   const start = useAction((body: Parameters<ReturnType<typeof api>['impersonation']['start']>[0]) => call(api().impersonation.start(body)));
@@ -34,7 +45,7 @@ export function ImpersonateDialog({ profile, user, onClose }: { profile: Profile
 
   const submit = async (event?: FormEvent) => {
     event?.preventDefault();
-    if (start.busy) return;
+    if (start.busy || fromLink?.blocked) return;
     const checked = validateImpersonation(fields, profile);
     if (!checked.ok) {
       setErrors(checked.errors);
@@ -78,14 +89,26 @@ export function ImpersonateDialog({ profile, user, onClose }: { profile: Profile
         noValidate
         onSubmit={submit}
         onKeyDown={(event) => {
-          // Enter starts it from any field, the checkbox included.
           const target = event.target as HTMLElement;
-          if (event.key === 'Enter' && target.tagName === 'INPUT' && (target as HTMLInputElement).type === 'checkbox') {
+          if (event.key !== 'Enter' || target.tagName !== 'INPUT') return;
+          // From a link, only the Start button starts it.
+          if (fromLink) {
+            event.preventDefault();
+            return;
+          }
+          // Enter starts it from any field, the checkbox included.
+          if ((target as HTMLInputElement).type === 'checkbox') {
             event.preventDefault();
             void submit();
           }
         }}
       >
+        {fromLink ? (
+          <div className="link-notice" role="note" aria-label="Opened from a helpdesk link">
+            {fromLink.notice}
+            {fromLink.blocked ? <p className="link-notice__blocked">{fromLink.blocked}</p> : null}
+          </div>
+        ) : null}
         {profile.production ? (
           <p className="production-warning" role="note">
             <strong>PRODUCTION</strong> This is a real customer account in a production instance.
@@ -152,7 +175,8 @@ export function ImpersonateDialog({ profile, user, onClose }: { profile: Profile
         ) : null}
         {start.error && start.error.kind !== 'invalid-input' ? <ErrorMessage error={start.error} compact /> : null}
         <p className="dialog__hint muted">
-          Defaults are this instance’s limits ({toMinutesText(policy.maxTokenTtlSeconds)} and {toMinutesText(policy.maxSessionSeconds)} min). Press Enter to start.
+          Defaults are this instance’s limits ({toMinutesText(policy.maxTokenTtlSeconds)} and {toMinutesText(policy.maxSessionSeconds)} min).{' '}
+          {fromLink ? 'Review it, then choose Start impersonation: nothing starts from the link alone.' : 'Press Enter to start.'}
         </p>
         <div className="dialog__actions">
           <button type="button" className="button" onClick={onClose}>
@@ -161,7 +185,7 @@ export function ImpersonateDialog({ profile, user, onClose }: { profile: Profile
           <button
             type="submit"
             className={`button ${profile.production ? 'button--danger' : 'button--primary'}`}
-            disabled={start.busy}
+            disabled={start.busy || Boolean(fromLink?.blocked)}
             aria-busy={start.busy || undefined}
           >
             {start.busy ? 'Starting…' : 'Start impersonation'}

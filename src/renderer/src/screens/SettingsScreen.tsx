@@ -1,7 +1,7 @@
 // Settings: instances (add, rename, say who you are, remove the key), each instance's policy, the
 // audit delivery the organisation set up, and the theme.
 import { useEffect, useId, useState, type FormEvent } from 'react';
-import type { AppState, Profile } from '../../../shared/domain.ts';
+import type { AppState, OrgPolicyView, Policy, Profile } from '../../../shared/domain.ts';
 import { AuditDeliverySection } from '../components/AuditDelivery.tsx';
 import { Badge } from '../components/Badges.tsx';
 import { ConfirmDialog } from '../components/ConfirmDialog.tsx';
@@ -278,29 +278,51 @@ function PolicyEditor({ profile }: { profile: Profile }) {
     void save.run(checked.policy);
   };
 
+  // Keys the organisation set: shown as in force, disabled, and said in words next to the control.
+  const locked = new Set(profile.org?.locked ?? []);
+  const lockedHint = (key: keyof Policy, hint?: string) =>
+    locked.has(key) ? (
+      <>
+        <span className="org-lock">Set by your organisation.</span>
+        {hint ? ` ${hint}` : null}
+      </>
+    ) : (
+      hint
+    );
+
   return (
     <form className="form policy-form" onSubmit={submit} noValidate aria-label={`Policy of ${profile.name}`}>
+      {profile.org ? <OrgPolicyNote org={profile.org} /> : null}
       <div className="form__row">
-        <Field label="Longest sign-in link (minutes)" hint={`Now ${formatDuration(profile.policy.maxTokenTtlSeconds)}. The token dies unused after this.`} error={errorOf('maxTokenTtlMinutes')}>
-          <input type="number" min={1} max={43200} step={1} value={fields.maxTokenTtlMinutes} onChange={(event) => set('maxTokenTtlMinutes', event.target.value)} />
+        <Field
+          label="Longest sign-in link (minutes)"
+          hint={lockedHint('maxTokenTtlSeconds', `Now ${formatDuration(profile.policy.maxTokenTtlSeconds)}. The token dies unused after this.`)}
+          error={errorOf('maxTokenTtlMinutes')}
+        >
+          <input type="number" min={1} max={43200} step={1} value={fields.maxTokenTtlMinutes} disabled={locked.has('maxTokenTtlSeconds')} onChange={(event) => set('maxTokenTtlMinutes', event.target.value)} />
         </Field>
-        <Field label="Longest session (minutes)" hint={`Now ${formatDuration(profile.policy.maxSessionSeconds)}. The impersonated session ends after this.`} error={errorOf('maxSessionMinutes')}>
-          <input type="number" min={1} max={43200} step={1} value={fields.maxSessionMinutes} onChange={(event) => set('maxSessionMinutes', event.target.value)} />
+        <Field
+          label="Longest session (minutes)"
+          hint={lockedHint('maxSessionSeconds', `Now ${formatDuration(profile.policy.maxSessionSeconds)}. The impersonated session ends after this.`)}
+          error={errorOf('maxSessionMinutes')}
+        >
+          <input type="number" min={1} max={43200} step={1} value={fields.maxSessionMinutes} disabled={locked.has('maxSessionSeconds')} onChange={(event) => set('maxSessionMinutes', event.target.value)} />
         </Field>
       </div>
-      <Checkbox label="Require a reason or ticket" checked={fields.requireReason} onChange={(value) => set('requireReason', value)} />
+      <Checkbox label="Require a reason or ticket" hint={lockedHint('requireReason')} disabled={locked.has('requireReason')} checked={fields.requireReason} onChange={(value) => set('requireReason', value)} />
       <Checkbox
         label="Confirm production impersonations by typing the instance’s name"
-        hint={profile.production ? undefined : 'Applies when the instance uses a production (sk_live_) key.'}
+        hint={lockedHint('confirmProduction', profile.production ? undefined : 'Applies when the instance uses a production (sk_live_) key.')}
+        disabled={locked.has('confirmProduction')}
         checked={fields.confirmProduction}
         onChange={(value) => set('confirmProduction', value)}
       />
-      <Checkbox label="Protect banned users" hint="Banned users cannot be impersonated." checked={fields.protectBanned} onChange={(value) => set('protectBanned', value)} />
-      <Field label="Protected roles" hint="Users whose public_metadata.role is one of these cannot be impersonated. Separate with commas." error={errorOf('protectedRoles')}>
-        <input type="text" value={fields.protectedRoles} onChange={(event) => set('protectedRoles', event.target.value)} autoComplete="off" spellCheck={false} />
+      <Checkbox label="Protect banned users" hint={lockedHint('protectBanned', 'Banned users cannot be impersonated.')} disabled={locked.has('protectBanned')} checked={fields.protectBanned} onChange={(value) => set('protectBanned', value)} />
+      <Field label="Protected roles" hint={lockedHint('protectedRoles', 'Users whose public_metadata.role is one of these cannot be impersonated. Separate with commas.')} error={errorOf('protectedRoles')}>
+        <input type="text" value={fields.protectedRoles} disabled={locked.has('protectedRoles')} onChange={(event) => set('protectedRoles', event.target.value)} autoComplete="off" spellCheck={false} />
       </Field>
-      <Field label="Protected user ids" hint="One per line (user_…). These users cannot be impersonated." error={errorOf('protectedUserIds')}>
-        <textarea rows={4} value={fields.protectedUserIds} onChange={(event) => set('protectedUserIds', event.target.value)} spellCheck={false} />
+      <Field label="Protected user ids" hint={lockedHint('protectedUserIds', 'One per line (user_…). These users cannot be impersonated.')} error={errorOf('protectedUserIds')}>
+        <textarea rows={4} value={fields.protectedUserIds} disabled={locked.has('protectedUserIds')} onChange={(event) => set('protectedUserIds', event.target.value)} spellCheck={false} />
       </Field>
       {save.error && save.error.kind !== 'invalid-input' ? <ErrorMessage error={save.error} compact /> : null}
       {save.error?.kind === 'invalid-input' && Object.keys(serverErrors).length === 0 ? <ErrorMessage error={save.error} compact /> : null}
@@ -313,6 +335,19 @@ function PolicyEditor({ profile }: { profile: Profile }) {
         </span>
       </div>
     </form>
+  );
+}
+
+/** The organisation manages policy here: where from, what it locks, and whether it blocks this instance. */
+function OrgPolicyNote({ org }: { org: OrgPolicyView }) {
+  return (
+    <div className="org-policy-note" role="note" aria-label="Policy set by your organisation">
+      <p>
+        Your organisation manages Understudy’s policy on this computer (<code>{org.source}</code>).{' '}
+        {org.locked.length > 0 ? 'Rules marked “Set by your organisation” are in force as it set them and cannot be changed here.' : 'It sets none of the rules below.'}
+      </p>
+      {org.refusal ? <p className="org-policy-note__refusal">{org.refusal}</p> : null}
+    </div>
   );
 }
 
