@@ -175,6 +175,17 @@ describe('the ticket flow as Clerk runs it', () => {
     await context.close();
   });
 
+  it('development: a page whose dev browser Clerk does not know drops it', async () => {
+    const context = await browser.newContext();
+    const suffix = sessionCookieSuffix(sandbox.publishableKey);
+    const stale = 'dvb_2FromAnotherInstance';
+    await context.addCookies([DEV_BROWSER_KEY, `${DEV_BROWSER_KEY}_${suffix}`].map((name) => ({ name, value: stale, domain: 'localhost', path: '/' })));
+    const page = await context.newPage();
+    await page.goto(`${sandbox.appUrl}/`);
+    await expect.poll(async () => (await context.cookies()).filter((cookie) => cookie.name.startsWith(DEV_BROWSER_KEY)).map((cookie) => cookie.value), { timeout: 10_000 }).toEqual([]);
+    await context.close();
+  });
+
   it('creates no session in a browser without JavaScript: the ticket stays unused', async () => {
     const token = await clerk.actorTokens.create({ userId: SANDBOX_FIXTURES.plain[0], actor });
     const context = await browser.newContext({ javaScriptEnabled: false });

@@ -334,6 +334,22 @@ describe('a development instance: the dev browser instead of __client', () => {
     expect([otherBrowser.status, errorCode(await otherBrowser.text())]).toEqual([404, 'resource_not_found']);
   });
 
+  it('accepts a ticket URL opened without a dev browser; with one, signs that client out first; refuses an unknown one', async () => {
+    const jar = new CookieJar();
+    const first = await mint();
+    await signIn(ticketUrl(first), jar);
+    const firstSession = sandbox.state.actorTokens().find((token) => token.id === first.id)?.sessionId as string;
+    const second = await mint();
+    const withBrowser = new URL(ticketUrl(second));
+    withBrowser.searchParams.set(DEV_BROWSER_KEY, jar.cookies.get(DEV_BROWSER_KEY) as string);
+    expect((await fetch(withBrowser, { redirect: 'manual' })).status).toBe(303);
+    expect(sandbox.state.session(firstSession)?.status).toBe('ended');
+    withBrowser.searchParams.set(DEV_BROWSER_KEY, 'dvb_2Unknown');
+    const unknown = await fetch(withBrowser, { redirect: 'manual' });
+    expect([unknown.status, errorCode(await unknown.text())]).toEqual([401, 'dev_browser_unauthenticated']);
+    expect((await fetch(ticketUrl(second), { redirect: 'manual' })).status).toBe(303);
+  });
+
   it('keeps dev browsers out of the page request log, while showing every Frontend API call carried one', async () => {
     const token = await mint();
     const jar = new CookieJar();
