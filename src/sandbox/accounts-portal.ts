@@ -4,7 +4,7 @@
 // browser to the app (the after-sign-in URL).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { APP_CSS } from './app-assets.ts';
-import { sendSignInPage, sendSignInScript } from './customer-app.ts';
+import { sendSignInPage, sendSignInScript, type InstanceType } from './customer-app.ts';
 import { errors } from './errors.ts';
 import { sendJson, sendText } from './http.ts';
 import type { TokenIssuer } from './session-tokens.ts';
@@ -12,13 +12,14 @@ import type { TokenIssuer } from './session-tokens.ts';
 export interface AccountsPortalContext {
   issuer: TokenIssuer;
   cookieSuffix: string;
+  instance: InstanceType;
   afterSignInUrl: () => string;
 }
 
 export function createAccountsPortal(context: AccountsPortalContext) {
   return function accountsPortal(request: IncomingMessage, response: ServerResponse): void {
     const route = `${request.method} ${new URL(request.url ?? '/', 'http://sandbox').pathname}`;
-    if (route === 'GET /sign-in') return sendSignInPage(response, context.issuer, context.cookieSuffix, context.afterSignInUrl());
+    if (route === 'GET /sign-in') return sendSignInPage(response, context.issuer, context.cookieSuffix, context.instance, context.afterSignInUrl());
     if (route === 'GET /sign-in.js') return sendSignInScript(response);
     if (route === 'GET /app.css') return sendText(response, 200, 'text/css; charset=utf-8', APP_CSS);
     const notFound = errors.notFound('Page');

@@ -19,26 +19,80 @@ button { font: inherit; padding: 6px 14px; border-radius: 6px; border: 1px solid
 `;
 
 /**
- * What clerk-js does with a session token, in the page: `__session` and `__session_<suffix>` set from
- * script, host-only, not httpOnly (clerk/javascript packages/clerk-js/src/core/auth/cookies/session.ts,
- * AuthCookieService.ts). Calls to the Frontend API are form-encoded with credentials, as clerk-js's
- * fapiClient sends them. Reads `data-fapi` and `data-suffix` from <body>.
+ * What clerk-js does in the page:
+ * - `__session` and `__session_<suffix>` set from script, host-only, not httpOnly (clerk/javascript
+ *   packages/clerk-js/src/core/auth/cookies/session.ts, AuthCookieService.ts);
+ * - Frontend API calls form-encoded with credentials, as its fapiClient sends them (core/fapiClient.ts);
+ * - on a development instance, the dev browser (core/auth/devBrowser.ts setup): taken from the
+ *   `__clerk_db_jwt` URL parameter (then removed from the address bar with history.replaceState,
+ *   shared/src/devBrowser.ts extractDevBrowserFromURL), else from the `__clerk_db_jwt_<suffix>` or
+ *   `__clerk_db_jwt` cookie of this host, else created with `POST /v1/dev_browser`; kept in both
+ *   cookies for a year (core/auth/cookies/devBrowser.ts), added to every Frontend API call
+ *   (onBeforeRequest, setDevBrowserInURL) and to URLs leaving for another origin (clerk.ts
+ *   buildUrlWithAuth); dropped when the Frontend API answers `dev_browser_unauthenticated`
+ *   (resources/Base.ts → handleUnauthenticatedDevBrowser).
+ * Reads `data-fapi`, `data-suffix` and `data-instance` from <body>.
  */
 const CLERK_IN_PAGE = `
   var body = document.body;
   var fapi = body.getAttribute('data-fapi');
   var suffix = body.getAttribute('data-suffix');
+  var DEV_BROWSER = '__clerk_db_jwt';
+  var development = body.getAttribute('data-instance') === 'development';
+  var devBrowser = '';
   function setSession(jwt) {
     var attributes = jwt ? '; Path=/; SameSite=Lax' : '; Path=/; SameSite=Lax; Max-Age=0';
     document.cookie = '__session=' + jwt + attributes;
     document.cookie = '__session_' + suffix + '=' + jwt + attributes;
   }
+  function readCookie(name) {
+    var prefix = name + '=';
+    var match = document.cookie.split('; ').filter(function (part) { return part.indexOf(prefix) === 0; })[0];
+    return match ? decodeURIComponent(match.slice(prefix.length)) : '';
+  }
+  function keepDevBrowser(value) {
+    devBrowser = value;
+    var attributes = value ? '; Path=/; SameSite=Lax; Max-Age=31536000' : '; Path=/; SameSite=Lax; Max-Age=0';
+    document.cookie = DEV_BROWSER + '_' + suffix + '=' + encodeURIComponent(value) + attributes;
+    document.cookie = DEV_BROWSER + '=' + encodeURIComponent(value) + attributes;
+  }
+  function setupDevBrowser() {
+    if (!development) return Promise.resolve();
+    var here = new URL(location.href);
+    var fromUrl = here.searchParams.get(DEV_BROWSER);
+    if (fromUrl) {
+      here.searchParams.delete(DEV_BROWSER);
+      history.replaceState(history.state, '', here.href);
+      keepDevBrowser(fromUrl);
+      return Promise.resolve();
+    }
+    devBrowser = readCookie(DEV_BROWSER + '_' + suffix) || readCookie(DEV_BROWSER);
+    if (devBrowser) return Promise.resolve();
+    return fetch(fapi + '/v1/dev_browser', { method: 'POST', cache: 'no-store' }).then(function (response) {
+      return response.json().then(function (json) {
+        if (!response.ok) { var error = (json.errors || [])[0] || {}; error.status = response.status; throw error; }
+        keepDevBrowser(json.id);
+      });
+    });
+  }
+  function withDevBrowser(target) {
+    var url = new URL(target, location.href);
+    if (devBrowser && url.origin !== location.origin) url.searchParams.set(DEV_BROWSER, devBrowser);
+    return url.href;
+  }
   function fapiCall(method, path, fields) {
     var init = { method: method, credentials: 'include', cache: 'no-store' };
     if (method === 'POST') init.body = new URLSearchParams(fields || {});
-    return fetch(fapi + path, init).then(function (response) {
+    var url = new URL(fapi + path);
+    if (devBrowser) url.searchParams.set(DEV_BROWSER, devBrowser);
+    return fetch(url.href, init).then(function (response) {
       return response.json().then(function (json) {
-        if (!response.ok) { var error = (json.errors || [])[0] || {}; error.status = response.status; throw error; }
+        if (!response.ok) {
+          var error = (json.errors || [])[0] || {};
+          error.status = response.status;
+          if (error.code === 'dev_browser_unauthenticated') keepDevBrowser('');
+          throw error;
+        }
         return json;
       });
     });
@@ -48,7 +102,8 @@ const CLERK_IN_PAGE = `
 /**
  * The sign-in page's script, the part of \`<SignIn/>\` that matters here (clerk/javascript
  * packages/ui/src/components/SignIn/SignInStart.tsx): read \`__clerk_ticket\`, create a sign-in with
- * strategy=ticket, activate the created session, get its token, then go to the after-sign-in URL.
+ * strategy=ticket, activate the created session, get its token, then go to the after-sign-in URL
+ * (carrying the dev browser there when it is another origin, as clerk-js's buildUrlWithAuth does).
  */
 export const SIGN_IN_JS = `
 (function () {
@@ -62,7 +117,8 @@ ${CLERK_IN_PAGE}
   var ticket = new URLSearchParams(location.search).get('__clerk_ticket');
   if (!ticket) return show('idle', 'Sign in to continue.');
   show('working', 'Signing in…');
-  fapiCall('POST', '/v1/client/sign_ins', { strategy: 'ticket', ticket: ticket })
+  setupDevBrowser()
+    .then(function () { return fapiCall('POST', '/v1/client/sign_ins', { strategy: 'ticket', ticket: ticket }); })
     .then(function (signIn) {
       var id = signIn.response.created_session_id;
       return fapiCall('POST', '/v1/client/sessions/' + id + '/touch').then(function () {
@@ -71,7 +127,7 @@ ${CLERK_IN_PAGE}
     })
     .then(function (token) {
       setSession(token.jwt);
-      location.replace(body.getAttribute('data-after'));
+      location.replace(withDevBrowser(body.getAttribute('data-after')));
     })
     .catch(function (error) {
       show('error', error.long_message || error.message || 'The sign-in failed.', error.code || 'network');
@@ -106,7 +162,7 @@ ${CLERK_IN_PAGE}
       .then(function (state) { if ((state.sessionId || '') !== current) location.reload(); })
       .catch(function () {});
   }
-  refresh();
+  setupDevBrowser().then(refresh, function () {});
   setInterval(refresh, 50000);
   setInterval(check, 5000);
 })();

@@ -37,6 +37,18 @@ export interface AppContext {
   signIn: SignInMode;
   /** 8 characters of the publishable key's SHA-1, base64url: `__session_<suffix>` (clerk-js keys.ts). */
   cookieSuffix: string;
+  instance: InstanceType;
+}
+
+export type InstanceType = 'development' | 'production';
+
+/**
+ * What the page's clerk-js-like script needs: the Frontend API, the cookie suffix, and the instance
+ * type (clerk-js reads it from the publishable key's `pk_test_`/`pk_live_` prefix; development runs
+ * the dev browser).
+ */
+function clerkAttributes(issuer: TokenIssuer, cookieSuffix: string, instance: InstanceType): Record<string, string> {
+  return { 'data-fapi': issuer.frontendApiUrl(), 'data-suffix': cookieSuffix, 'data-instance': instance };
 }
 
 /** CSP of pages whose script talks to the Frontend API (clerk-js needs `connect-src` to reach it). */
@@ -48,12 +60,12 @@ const SIGN_IN_CARD = html`<section class="card" data-testid="sign-in">
 <h1>Sign in</h1><p data-testid="sign-in-status" data-state="loading">Loading…</p></section>`;
 
 /** The sign-in page that consumes `__clerk_ticket` in the browser: the portal's, or the app's own. */
-export function sendSignInPage(response: ServerResponse, issuer: TokenIssuer, cookieSuffix: string, after: string, chrome: SafeHtml = html``): void {
+export function sendSignInPage(response: ServerResponse, issuer: TokenIssuer, cookieSuffix: string, instance: InstanceType, after: string, chrome: SafeHtml = html``): void {
   const text = page({
     title: 'Sign in',
     body: html`${chrome}<main>${SIGN_IN_CARD}<noscript><p data-testid="needs-javascript">Signing in needs JavaScript.</p></noscript></main>`,
     scripts: ['/sign-in.js'],
-    bodyAttributes: { 'data-fapi': issuer.frontendApiUrl(), 'data-suffix': cookieSuffix, 'data-after': after },
+    bodyAttributes: { ...clerkAttributes(issuer, cookieSuffix, instance), 'data-after': after },
   });
   sendText(response, 200, 'text/html; charset=utf-8', text, clerkPageHeaders(issuer.frontendApiUrl()));
 }
@@ -166,11 +178,11 @@ export function createCustomerApp(context: AppContext) {
     const fapi = context.issuer.frontendApiUrl();
     const clerkScript = (state: AuthState) => ({
       scripts: ['/app.js'],
-      bodyAttributes: { 'data-session-id': state.signedIn ? state.session.id : '', 'data-fapi': fapi, 'data-suffix': context.cookieSuffix },
+      bodyAttributes: { 'data-session-id': state.signedIn ? state.session.id : '', ...clerkAttributes(context.issuer, context.cookieSuffix, context.instance) },
     });
 
     if (route === 'GET /sign-in') {
-      if (context.signIn === 'app') return sendSignInPage(response, context.issuer, context.cookieSuffix, `${appUrl}/`, header);
+      if (context.signIn === 'app') return sendSignInPage(response, context.issuer, context.cookieSuffix, context.instance, `${appUrl}/`, header);
       // A custom sign-in page that knows nothing of `__clerk_ticket` (or, in portal mode, the app's
       // unused own page): the ticket sits in the address bar and nobody is signed in.
       return sendPage(response, 200, 'Sign in', html`${header}<main><section class="card" data-testid="sign-in">

@@ -59,6 +59,9 @@ export const errors = {
     const [status, code, message, long] = TICKET_ERRORS[problem];
     return apiError(status, code, message, long);
   },
+  /** A development instance's Frontend API call without a valid `__clerk_db_jwt` (DevBrowserUnauthenticated, auth.go). */
+  devBrowserUnauthenticated: () =>
+    apiError(401, 'dev_browser_unauthenticated', 'Browser unauthenticated', 'Unable to authenticate this browser for your development instance. Check your Clerk cookies and try again. If the issue persists reach out to support@clerk.com.'),
   signedOut: () => apiError(401, 'signed_out', 'Signed out', 'You are signed out'),
   sessionNotFound: () => apiError(404, 'resource_not_found', 'Session not found', 'No session was found with id <sessionID>'),
   malformedBody: (detail: string) => apiError(400, 'malformed_request', 'malformed request', detail),

@@ -7,10 +7,15 @@
 // - `POST /v1/client/sign_ins` (strategy=ticket), `POST /v1/client/sessions/{id}/touch`,
 //   `POST /v1/client/sessions/{id}/tokens`, `GET /v1/client`: what clerk-js calls, form-encoded
 //   with credentials; `__client` is an httpOnly cookie on this host (production instances).
+// - development instances: no `__client`; the client is the dev browser named by the
+//   `__clerk_db_jwt` query parameter (dev-browser.ts), created by `POST /v1/dev_browser`. Any other
+//   call without a valid one is refused 401 `dev_browser_unauthenticated` (clerk-docs
+//   data/api_errors.json DevBrowserUnauthenticated; clerk-js resources/Base.ts resets its dev browser on it).
 // - errors as Clerk's JSON envelope with its catalogue's codes (clerk-docs data/api_errors.json).
 // - sign-in attempts limited to 5 per 10 s per client IP (Clerk system limits), 429 + Retry-After.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ActorTokenStore } from './actor-tokens.ts';
+import { DEV_BROWSER_KEY, type DevBrowserStore } from './dev-browser.ts';
 import { errors, type ApiError } from './errors.ts';
 import { parseCookies, readBody, redirect, sendJson, serializeCookie } from './http.ts';
 import type { Jwk } from './jwt.ts';
@@ -36,6 +41,8 @@ export interface FrontendApiContext {
   browserOrigins: () => string[];
   /** Sessions start `pending` (a session task outstanding) instead of `active`. */
   sessionTasks: boolean;
+  /** Development instances: clients are dev browsers (`__clerk_db_jwt`); null in production (`__client`). */
+  devBrowsers: DevBrowserStore | null;
 }
 
 const LIVE = new Set(['active', 'pending']);
@@ -48,7 +55,12 @@ export function createFrontendApi(context: FrontendApiContext) {
     return limiter;
   };
 
-  const clientOf = (request: IncomingMessage): SandboxClient | undefined => {
+  /** Production: the `__client` cookie. Development: the dev browser of the query, never a cookie. */
+  const clientOf = (request: IncomingMessage, url: URL): SandboxClient | undefined => {
+    if (context.devBrowsers) {
+      const devBrowser = url.searchParams.get(DEV_BROWSER_KEY);
+      return devBrowser ? context.devBrowsers.clientOf(devBrowser) : undefined;
+    }
     const secret = parseCookies(request.headers.cookie).get(CLIENT_COOKIE);
     return secret ? context.sessions.clientBySecret(secret) : undefined;
   };
@@ -66,13 +78,25 @@ export function createFrontendApi(context: FrontendApiContext) {
       origin && context.browserOrigins().includes(origin) ? { 'Access-Control-Allow-Origin': origin, 'Access-Control-Allow-Credentials': 'true', Vary: 'Origin' } : {};
     const fail = (error: ApiError): void => sendJson(response, error.status, error.body, { ...cors, ...error.headers });
 
+    if (route === 'OPTIONS ' + url.pathname && cors['Access-Control-Allow-Origin']) {
+      response.writeHead(204, { ...cors, 'Access-Control-Allow-Methods': 'GET, POST', 'Access-Control-Allow-Headers': 'content-type' }).end();
+      return;
+    }
+    if (context.devBrowsers) {
+      if (route === 'POST /v1/dev_browser') return sendJson(response, 200, { id: context.devBrowsers.create() }, cors);
+      // A ticket URL is opened as it was minted, without a dev browser: accept needs none (the spec's
+      // acceptTicket has no security requirement). Everything else needs a valid one.
+      const devBrowser = url.searchParams.get(DEV_BROWSER_KEY);
+      const needed = route !== 'GET /v1/tickets/accept' || devBrowser !== null;
+      if (needed && !(devBrowser && context.devBrowsers.clientOf(devBrowser))) return fail(errors.devBrowserUnauthenticated());
+    }
     if (route === 'GET /v1/tickets/accept') {
       const ticket = url.searchParams.get('ticket');
       if (!ticket) return fail(errors.ticket('invalid'));
       const checked = context.tokens.check(ticket);
       if (!checked.ok) return fail(errors.ticket(checked.problem));
       // Whoever was signed in on this browser is signed out first.
-      const client = clientOf(request);
+      const client = clientOf(request, url);
       if (client) for (const id of client.sessionIds) context.sessions.finish(id, 'ended');
       const target = new URL(context.signInUrl());
       target.searchParams.set('__clerk_ticket', ticket);
@@ -81,12 +105,8 @@ export function createFrontendApi(context: FrontendApiContext) {
     if (route === 'GET /v1/jwks' || route === 'GET /.well-known/jwks.json') {
       return sendJson(response, 200, { keys: context.jwks() });
     }
-    if (route === 'OPTIONS ' + url.pathname && cors['Access-Control-Allow-Origin']) {
-      response.writeHead(204, { ...cors, 'Access-Control-Allow-Methods': 'GET, POST', 'Access-Control-Allow-Headers': 'content-type' }).end();
-      return;
-    }
     if (route === 'GET /v1/client') {
-      const client = clientOf(request);
+      const client = clientOf(request, url);
       const live = (client?.sessionIds ?? []).map((id) => context.sessions.get(id)).filter((s): s is SandboxSession => !!s && LIVE.has(s.status));
       const last = client?.lastActiveSessionId && live.some((s) => s.id === client.lastActiveSessionId) ? client.lastActiveSessionId : null;
       return sendJson(response, 200, { response: client ? { object: 'client', id: client.id, sessions: live.map(sessionObject), last_active_session_id: last } : null }, cors);
@@ -104,8 +124,10 @@ export function createFrontendApi(context: FrontendApiContext) {
       if (user.banned) return fail(errors.ticket('banned'));
       const accepted = context.tokens.accept(ticket);
       if (!accepted.ok) return fail(errors.ticket(accepted.problem));
-      const existing = clientOf(request);
+      const existing = clientOf(request, url);
       const client = existing ?? context.sessions.createClient();
+      // A new client's `__client` cookie, in production only (development has the dev browser's client).
+      const setClient: Record<string, string> = existing || context.devBrowsers ? {} : { 'Set-Cookie': serializeCookie(CLIENT_COOKIE, client.secret, { httpOnly: true, maxAge: CLIENT_COOKIE_MAX_AGE }) };
       for (const id of client.sessionIds) context.sessions.finish(id, 'ended');
       const session = context.sessions.create({
         userId: accepted.token.userId,
@@ -120,13 +142,13 @@ export function createFrontendApi(context: FrontendApiContext) {
         response,
         200,
         { response: { object: 'sign_in_attempt', status: 'complete', created_session_id: session.id } },
-        { ...cors, ...(existing ? {} : { 'Set-Cookie': serializeCookie(CLIENT_COOKIE, client.secret, { httpOnly: true, maxAge: CLIENT_COOKIE_MAX_AGE }) }) },
+        { ...cors, ...setClient },
       );
     }
     const sessionRoute = /^POST \/v1\/client\/sessions\/([^/]+)\/(touch|tokens)$/.exec(route);
     if (sessionRoute) {
       await readBody(request, 100_000);
-      const session = sessionOfClient(clientOf(request), decodeURIComponent(sessionRoute[1] as string));
+      const session = sessionOfClient(clientOf(request, url), decodeURIComponent(sessionRoute[1] as string));
       if (!session) return fail(errors.sessionNotFound());
       if (!LIVE.has(session.status)) return fail(errors.signedOut());
       context.sessions.touch(session);

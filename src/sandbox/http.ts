@@ -94,8 +94,11 @@ export interface Listener {
   close(): Promise<void>;
 }
 
-/** Listens on loopback only; a handler that throws answers 500 instead of crashing the process. */
-export async function listen(handler: Handler, port = 0): Promise<Listener> {
+/**
+ * Listens on loopback only; a handler that throws answers 500 instead of crashing the process.
+ * `urlHost` is how the URL names the loopback interface: `localhost` reaches 127.0.0.1 too.
+ */
+export async function listen(handler: Handler, port = 0, urlHost: '127.0.0.1' | 'localhost' = '127.0.0.1'): Promise<Listener> {
   const listener: RequestListener = (request, response) => {
     Promise.resolve(handler(request, response)).catch((error: unknown) => {
       if (!response.headersSent) sendText(response, 500, 'text/plain', `Sandbox error: ${error instanceof Error ? error.message : String(error)}`);
@@ -113,7 +116,7 @@ export async function listen(handler: Handler, port = 0): Promise<Listener> {
   const { port: actualPort } = server.address() as AddressInfo;
   return {
     server,
-    url: `http://127.0.0.1:${actualPort}`,
+    url: `http://${urlHost}:${actualPort}`,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

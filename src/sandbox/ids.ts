@@ -5,7 +5,7 @@ import type { Random } from './prng.ts';
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
-export type IdPrefix = 'user' | 'idn' | 'sess' | 'client' | 'act' | 'ins';
+export type IdPrefix = 'user' | 'idn' | 'sess' | 'client' | 'act' | 'ins' | 'dvb';
 
 /** A fresh, unpredictable id for objects created at run time (sessions, tokens, clients). */
 export function newId(prefix: IdPrefix): string {

@@ -6,7 +6,8 @@ import { createHash } from 'node:crypto';
 import { createActorTokenStore, type SandboxActorToken } from './actor-tokens.ts';
 import { API_ROUTES, createBackendApi } from './backend-api.ts';
 import { createAccountsPortal } from './accounts-portal.ts';
-import { createCustomerApp, type FormSubmission, type SignInMode } from './customer-app.ts';
+import { createCustomerApp, type FormSubmission, type InstanceType, type SignInMode } from './customer-app.ts';
+import { createDevBrowserStore } from './dev-browser.ts';
 import { createFaults, type FaultSpec, type Faults } from './faults.ts';
 import { createFrontendApi } from './frontend-api.ts';
 import { listen, type Listener } from './http.ts';
@@ -27,7 +28,8 @@ export type { RequestRecord } from './request-log.ts';
 export type { SandboxUser } from './users.ts';
 export type { SandboxSession, SessionStatus } from './sessions.ts';
 export type { SandboxActorToken } from './actor-tokens.ts';
-export type { FormSubmission, SignInMode } from './customer-app.ts';
+export type { FormSubmission, InstanceType, SignInMode } from './customer-app.ts';
+export { DEV_BROWSER_KEY } from './dev-browser.ts';
 
 export interface SandboxOptions {
   /** Backend API port; 0 (default) picks a free one. The other two listeners are always ephemeral. */
@@ -38,7 +40,11 @@ export interface SandboxOptions {
   seed?: number | string;
   /** Default: a random `sk_test_…` (`sk_live_…` for production) per start. */
   secretKey?: string;
-  instance?: 'development' | 'production';
+  /**
+   * Default development: the dev browser (`__clerk_db_jwt`) instead of `__client`, and the app on
+   * `http://localhost:<port>`. Production: `__client` on the Frontend API, the app on 127.0.0.1.
+   */
+  instance?: InstanceType;
   /** The clock, in ms (default Date.now): token expiry, session expiry and timestamps follow it. */
   now?: () => number;
   /** Enforce Clerk's Backend API rate limit (100 / 10 s development, 1000 / 10 s production). Default off. */
@@ -82,12 +88,13 @@ export interface Sandbox {
   frontendApiUrl: string;
   /** The Account Portal: the instance's hosted sign-in page. */
   accountsUrl: string;
+  /** `http://localhost:<port>` on development instances (where dev apps commonly run), else 127.0.0.1. */
   appUrl: string;
   /** Every origin a browser signing in visits (Frontend API, Account Portal, app): loopback http. */
   origins: string[];
   secretKey: string;
   publishableKey: string;
-  instance: 'development' | 'production';
+  instance: InstanceType;
   faults: Faults;
   /** Backend API requests, oldest first. */
   requests: RequestRecord[];
@@ -142,14 +149,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         signInUrl: () => (signIn === 'portal' ? `${urls.accounts}/sign-in` : `${urls.app}/sign-in`),
         browserOrigins: () => [urls.accounts, urls.app],
         sessionTasks: options.sessionTasks ?? false,
+        devBrowsers: instance === 'development' ? createDevBrowserStore(sessions) : null,
       })),
     );
     listeners.push(frontendApi);
     urls.frontendApi = frontendApi.url;
     const cookieSuffix = sessionCookieSuffix(publishableKeyFor(instance, urls.frontendApi));
-    const accounts = await listen(withRequestLog('accounts', pageRequests, maxRecords, now, createAccountsPortal({ issuer, cookieSuffix, afterSignInUrl: () => `${urls.app}/` })));
+    const accounts = await listen(withRequestLog('accounts', pageRequests, maxRecords, now, createAccountsPortal({ issuer, cookieSuffix, instance, afterSignInUrl: () => `${urls.app}/` })));
     listeners.push(accounts);
-    const app = await listen(withRequestLog('app', pageRequests, maxRecords, now, createCustomerApp({ now, users, sessions, issuer, submissions, signIn, cookieSuffix })));
+    const app = await listen(
+      withRequestLog('app', pageRequests, maxRecords, now, createCustomerApp({ now, users, sessions, issuer, submissions, signIn, cookieSuffix, instance })),
+      0,
+      instance === 'development' ? 'localhost' : '127.0.0.1',
+    );
     listeners.push(app);
     urls.api = api.url;
     urls.accounts = accounts.url;
@@ -196,7 +208,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   };
 }
 
-function publishableKeyFor(instance: 'development' | 'production', frontendApiUrl: string): string {
+function publishableKeyFor(instance: InstanceType, frontendApiUrl: string): string {
   return `${instance === 'production' ? 'pk_live' : 'pk_test'}_${Buffer.from(`${new URL(frontendApiUrl).host}$`).toString('base64')}`;
 }
 

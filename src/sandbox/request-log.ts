@@ -38,8 +38,8 @@ export function withRequestLog(server: RequestRecord['server'], log: RequestReco
       const existing = query[key];
       query[key] = existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
     }
-    // Tickets are credentials: keep them out of the log.
-    for (const key of ['ticket', '__clerk_ticket']) if (key in query) query[key] = '[redacted]';
+    // Tickets and dev browsers are credentials: keep them out of the log.
+    for (const key of ['ticket', '__clerk_ticket', '__clerk_db_jwt']) if (key in query) query[key] = '[redacted]';
     const record: RequestRecord = { server, method: request.method ?? 'GET', path: url.pathname, route: null, query, time: now(), status: 0, durationMs: 0 };
     appendRecord(log, record, max);
     response.on('finish', () => {

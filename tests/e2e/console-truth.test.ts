@@ -112,14 +112,15 @@ describe('truthful details in the console', () => {
     await eventually(async () => expect(await opening.count()).toBe(0));
 
     // The customer's window closed from outside the console (as the banner's End or the window's own close button would).
-    const customer = page
+    // Signed in is known from the portal's cookie; the window reaches the app a moment later.
+    const customerPage = () => page
       .context()
       .browser()!
       .contexts()
       .flatMap((context) => context.pages())
       .find((candidate) => candidate !== page && candidate.url().startsWith(harness.sandbox.appUrl));
-    expect(customer).toBeDefined();
-    await customer!.close();
+    await eventually(() => expect(customerPage()).toBeDefined(), 20_000);
+    await customerPage()!.close();
     await eventually(async () => expect(await item.getAttribute('class')).toMatch(/live-item--ended/), 20_000);
     await page.getByText('Ended the impersonation of Alan Turing: Clerk confirmed it.').first().waitFor();
   });

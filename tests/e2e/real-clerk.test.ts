@@ -11,7 +11,7 @@ import { Orchestrator } from '../../src/main/impersonation/orchestrator.ts';
 import { createElectronStoreDocuments } from '../../src/main/electron/electron-store-document.ts';
 import { Ledger } from '../../src/main/ledger/ledger.ts';
 import { defaultPolicy } from '../../src/main/policy/policy.ts';
-import { SANDBOX_FIXTURES, startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
+import { DEV_BROWSER_KEY, SANDBOX_FIXTURES, startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
 import { EmulatedWindowHost } from '../support/emulated-window-host.ts';
 
 let sandbox: Sandbox;
@@ -32,7 +32,7 @@ const profile: Profile = {
 };
 
 /** The real orchestrator, gateway and ledger on `on`, windows in real Chromium. */
-function setup(on: Sandbox, dir: string, signInTimeoutMs?: number) {
+function setup(on: Sandbox, dir: string, signInTimeoutMs?: number, origins: readonly string[] = on.origins) {
   const host = new EmulatedWindowHost();
   const { ledger } = Ledger.open(createElectronStoreDocuments(join(dataDir, dir)), { now: Date.now });
   const gateway = createClerkBackendGateway({ secretKey: on.secretKey, apiUrl: on.apiUrl });
@@ -43,7 +43,7 @@ function setup(on: Sandbox, dir: string, signInTimeoutMs?: number) {
     now: Date.now,
     osUser: 'agent',
     // What the app passes for the built-in sandbox; the portal's origin is loopback http, allowed on a development instance.
-    sandboxOrigins: on.origins,
+    sandboxOrigins: origins,
     ...(signInTimeoutMs === undefined ? {} : { signInTimeoutMs }),
   });
   return { host, ledger, orchestrator, gateway };
@@ -95,5 +95,34 @@ describe('Clerk refusing the ticket in the window (Account Portal sign-in)', () 
     // the words are Clerk's status, not its code: "revoked" is known only to Clerk's JSON.
     expect(entry.error).toMatch(/Clerk refused the sign-in link/);
     expect(host.window(view.id).isClosed()).toBe(true);
+  });
+});
+
+describe('a development instance: the app on localhost, signed in through the dev browser', () => {
+  let dev: Sandbox;
+  beforeAll(async () => {
+    dev = await startSandbox({ users: 20, instance: 'development' });
+  });
+  afterAll(async () => {
+    await dev?.close();
+  });
+
+  it('signs in with only the Frontend API listed: the portal and the localhost app pass by the loopback rule of sk_test_ instances', async () => {
+    expect(new URL(dev.appUrl).hostname).toBe('localhost');
+    const { host, ledger, orchestrator } = setup(dev, 'dev-browser', undefined, [dev.frontendApiUrl]);
+    const view = await orchestrator.start(request);
+    await vi.waitFor(() => expect(orchestrator.list().find((item) => item.id === view.id)?.phase).toBe('signed-in'), { timeout: 20_000, interval: 100 });
+    const window = host.window(view.id);
+    await window.page.waitForSelector('[data-testid="subject-id"]', { timeout: 15_000 });
+    expect(await window.page.textContent('[data-testid="session-id"]')).toBe(ledger.get(view.id)!.sessionId);
+    // The dev browser came in the URL and is gone from it; it stays in the app host's cookie, and
+    // there is no `__client` anywhere.
+    expect(window.page.url()).toBe(`${dev.appUrl}/`);
+    const cookies = await window.context.cookies();
+    expect(cookies.find((cookie) => cookie.domain === 'localhost' && cookie.name === DEV_BROWSER_KEY)?.value).toMatch(/^dvb_/);
+    expect(cookies.some((cookie) => cookie.name === '__client')).toBe(false);
+    expect(dev.state.session(ledger.get(view.id)!.sessionId!)?.status).toBe('active');
+    await orchestrator.endAll('end-all', 'agent');
+    expect(dev.state.session(ledger.get(view.id)!.sessionId!)?.status).toBe('revoked');
   });
 });

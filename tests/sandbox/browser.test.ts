@@ -3,7 +3,7 @@
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '../support/chromium.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SANDBOX_FIXTURES, sessionCookieSuffix, startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
+import { DEV_BROWSER_KEY, SANDBOX_FIXTURES, sessionCookieSuffix, startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
 import { clerkFor, ticketUrl } from './helpers.ts';
 
 let sandbox: Sandbox;
@@ -33,10 +33,11 @@ describe('in Chromium', () => {
     page.on('framenavigated', (frame) => { if (frame === page.mainFrame()) visited.push(new URL(frame.url()).origin + new URL(frame.url()).pathname); });
     await page.goto(ticketUrl(token));
     await page.waitForURL(`${sandbox.appUrl}/`);
-    // Accept → the Account Portal's sign-in page (its script consumes the ticket) → the app.
-    expect(visited).toEqual([`${sandbox.accountsUrl}/sign-in`, `${sandbox.appUrl}/`]);
-    expect(new URL(page.url()).search).toBe(''); // the ticket does not linger in the address bar
     await expect(page.getByTestId('subject-id').textContent()).resolves.toBe(SANDBOX_FIXTURES.plain[0]);
+    // Accept → the Account Portal's sign-in page (its script consumes the ticket) → the app (on a
+    // development instance, loaded again once its script has the session's token).
+    expect([...new Set(visited)]).toEqual([`${sandbox.accountsUrl}/sign-in`, `${sandbox.appUrl}/`]);
+    expect(new URL(page.url()).search).toBe(''); // neither the ticket nor the dev browser lingers in the address bar
     await expect(page.getByTestId('subject-name').textContent()).resolves.toBe('Ada Lovelace');
     await expect(page.getByTestId('actor-sub').textContent()).resolves.toBe(SANDBOX_FIXTURES.operator);
     const avatarLoaded = await page.locator('.who img').evaluate((image) => (image as unknown as { naturalWidth: number }).naturalWidth);
@@ -96,22 +97,92 @@ describe('in Chromium', () => {
 });
 
 describe('the ticket flow as Clerk runs it', () => {
-  it('sets __session and __session_<suffix> from script on the page host and __client httpOnly from the Frontend API', async () => {
+  it('production: sets __session and __session_<suffix> from script on the page host and __client httpOnly from the Frontend API', async () => {
+    const production = await startSandbox({ users: 20, instance: 'production' });
+    try {
+      const token = await clerkFor(production).actorTokens.create({ userId: SANDBOX_FIXTURES.plain[2], actor });
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await page.goto(ticketUrl(token));
+      await page.waitForURL(`${production.appUrl}/`);
+      await page.getByTestId('subject-id').waitFor();
+      const cookies = await context.cookies();
+      const byName = new Map(cookies.map((cookie) => [cookie.name, cookie]));
+      const suffix = sessionCookieSuffix(production.publishableKey);
+      expect(suffix).toMatch(/^[A-Za-z0-9_-]{8}$/);
+      expect(byName.get('__session')?.httpOnly).toBe(false);
+      expect(byName.get(`__session_${suffix}`)?.value).toBe(byName.get('__session')?.value);
+      expect(byName.get('__client')?.httpOnly).toBe(true);
+      expect(cookies.filter((cookie) => cookie.name.startsWith(DEV_BROWSER_KEY))).toEqual([]);
+      // The token came from the Frontend API's tokens endpoint, asked for by the page's script.
+      expect(production.pageRequests.some((record) => record.server === 'frontend-api' && /\/v1\/client\/sessions\/[^/]+\/tokens$/.test(record.path) && record.status === 200)).toBe(true);
+      await context.close();
+    } finally {
+      await production.close();
+    }
+  });
+
+  it('development: the dev browser goes from the portal to the localhost app in the URL, is kept in cookies on each host and sent on every Frontend API call; no __client', async () => {
     const token = await clerk.actorTokens.create({ userId: SANDBOX_FIXTURES.plain[2], actor });
     const context = await browser.newContext();
     const page = await context.newPage();
+    const appLandings: string[] = [];
+    page.on('request', (request) => { if (request.isNavigationRequest() && request.url().startsWith(`${sandbox.appUrl}/`)) appLandings.push(request.url()); });
+    const fapiCalls: string[] = [];
+    page.on('request', (request) => { if (request.url().startsWith(`${sandbox.frontendApiUrl}/v1/`)) fapiCalls.push(request.url()); });
     await page.goto(ticketUrl(token));
     await page.waitForURL(`${sandbox.appUrl}/`);
     await page.getByTestId('subject-id').waitFor();
+    expect(new URL(sandbox.appUrl).hostname).toBe('localhost');
+
     const cookies = await context.cookies();
-    const byName = new Map(cookies.map((cookie) => [cookie.name, cookie]));
     const suffix = sessionCookieSuffix(sandbox.publishableKey);
-    expect(suffix).toMatch(/^[A-Za-z0-9_-]{8}$/);
-    expect(byName.get('__session')?.httpOnly).toBe(false);
-    expect(byName.get(`__session_${suffix}`)?.value).toBe(byName.get('__session')?.value);
-    expect(byName.get('__client')?.httpOnly).toBe(true);
-    // The token came from the Frontend API's tokens endpoint, asked for by the page's script.
-    expect(sandbox.pageRequests.some((record) => record.server === 'frontend-api' && /\/v1\/client\/sessions\/[^/]+\/tokens$/.test(record.path) && record.status === 200)).toBe(true);
+    const on = (host: string, name: string) => cookies.find((cookie) => cookie.domain === host && cookie.name === name);
+    const devBrowser = on('localhost', DEV_BROWSER_KEY)?.value;
+    expect(devBrowser).toMatch(/^dvb_/);
+    // The same dev browser on the portal's host (created there) and the app's (taken from the URL).
+    for (const host of ['127.0.0.1', 'localhost']) {
+      expect(on(host, DEV_BROWSER_KEY)?.value, host).toBe(devBrowser);
+      expect(on(host, `${DEV_BROWSER_KEY}_${suffix}`)?.value, host).toBe(devBrowser);
+      expect(on(host, DEV_BROWSER_KEY)?.httpOnly, host).toBe(false);
+    }
+    expect(cookies.some((cookie) => cookie.name === '__client')).toBe(false);
+    // The app's own `__session` is on its own host, from its own script.
+    expect(on('localhost', '__session')?.value).toBe(on('localhost', `__session_${suffix}`)?.value);
+    expect(on('localhost', '__session')?.value).not.toBe(on('127.0.0.1', '__session')?.value);
+
+    // The portal handed the dev browser over in the app's URL; the app's script removed it from there.
+    expect(new URL(appLandings[0] as string).searchParams.get(DEV_BROWSER_KEY)).toBe(devBrowser);
+    expect(await page.evaluate(() => location.href)).toBe(`${sandbox.appUrl}/`);
+    // Every Frontend API call but the one creating it carried it.
+    expect(fapiCalls.some((url) => new URL(url).pathname === '/v1/dev_browser')).toBe(true);
+    const authed = fapiCalls.filter((url) => new URL(url).pathname.startsWith('/v1/client'));
+    expect(authed.length).toBeGreaterThanOrEqual(4);
+    for (const url of authed) expect(new URL(url).searchParams.get(DEV_BROWSER_KEY), url).toBe(devBrowser);
+    await context.close();
+  });
+
+  it('development: a Frontend API call without the dev browser is refused as Clerk refuses it', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    // The app's page (its CSP lets it reach the Frontend API), asking without the dev browser its own script keeps.
+    await page.goto(`${sandbox.appUrl}/`);
+    const answer = await page.evaluate(async (fapi) => {
+      const response = await fetch(`${fapi}/v1/client`, { credentials: 'include' });
+      return { status: response.status, body: (await response.json()) as { errors: { code: string }[] } };
+    }, sandbox.frontendApiUrl);
+    expect([answer.status, answer.body.errors[0]?.code]).toEqual([401, 'dev_browser_unauthenticated']);
+    await context.close();
+  });
+
+  it('development: a page whose dev browser Clerk does not know drops it', async () => {
+    const context = await browser.newContext();
+    const suffix = sessionCookieSuffix(sandbox.publishableKey);
+    const stale = 'dvb_2FromAnotherInstance';
+    await context.addCookies([DEV_BROWSER_KEY, `${DEV_BROWSER_KEY}_${suffix}`].map((name) => ({ name, value: stale, domain: 'localhost', path: '/' })));
+    const page = await context.newPage();
+    await page.goto(`${sandbox.appUrl}/`);
+    await expect.poll(async () => (await context.cookies()).filter((cookie) => cookie.name.startsWith(DEV_BROWSER_KEY)).map((cookie) => cookie.value), { timeout: 10_000 }).toEqual([]);
     await context.close();
   });
 

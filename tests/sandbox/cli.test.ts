@@ -73,7 +73,9 @@ describe('node src/sandbox/cli.ts', () => {
     const { ready } = running;
     expect(Object.keys(ready)).toEqual(['apiUrl', 'frontendApiUrl', 'accountsUrl', 'appUrl', 'secretKey', 'publishableKey']);
     expect(ready.apiUrl).toBe(`http://127.0.0.1:${port}`);
-    for (const url of [ready.frontendApiUrl, ready.accountsUrl, ready.appUrl]) expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    for (const url of [ready.frontendApiUrl, ready.accountsUrl]) expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    // A development instance (the default): the app on localhost, as dev apps commonly run.
+    expect(ready.appUrl).toMatch(/^http:\/\/localhost:\d+$/);
     expect(ready.secretKey).toMatch(/^sk_test_/);
     expect(Buffer.from(ready.publishableKey.replace('pk_test_', ''), 'base64').toString()).toBe(`${new URL(ready.frontendApiUrl).host}$`);
 
@@ -108,6 +110,7 @@ describe('node src/sandbox/cli.ts', () => {
     const running = await startCli(['--port', '0', '--users', '10', '--instance', 'production']);
     expect(running.ready.secretKey).toMatch(/^sk_live_/);
     expect(running.ready.publishableKey).toMatch(/^pk_live_/);
+    expect(running.ready.appUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     running.child.kill('SIGINT');
     expect(await running.exit).toBe(0);
 

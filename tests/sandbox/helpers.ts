@@ -1,7 +1,7 @@
 // Shared test helpers: a Clerk client for a sandbox, a hand-rolled cookie jar that follows redirects
 // one hop at a time (as a browser would), and small readers for the customer app's HTML.
 import { createClerkClient } from '@clerk/backend';
-import type { Sandbox } from '../../src/sandbox/index.ts';
+import { DEV_BROWSER_KEY, type Sandbox } from '../../src/sandbox/index.ts';
 import { validateResponse } from './openapi.ts';
 
 export function clerkFor(sandbox: Pick<Sandbox, 'secretKey' | 'apiUrl'>, secretKey = sandbox.secretKey) {
@@ -97,8 +97,16 @@ export function errorCode(text: string): string | undefined {
   }
 }
 
+/** A Frontend API URL as the page's script builds it: with the dev browser when it has one (development). */
+function fapiUrl(fapi: string, path: string, jar: CookieJar): string {
+  const url = new URL(`${fapi}${path}`);
+  const devBrowser = jar.cookies.get(DEV_BROWSER_KEY);
+  if (devBrowser) url.searchParams.set(DEV_BROWSER_KEY, devBrowser);
+  return url.href;
+}
+
 async function fapiPost(fapi: string, path: string, jar: CookieJar, fields: Record<string, string> = {}): Promise<{ status: number; text: string }> {
-  const response = await fetch(`${fapi}${path}`, {
+  const response = await fetch(fapiUrl(fapi, path, jar), {
     method: 'POST',
     body: new URLSearchParams(fields),
     headers: { cookie: jar.header(), 'content-type': 'application/x-www-form-urlencoded' },
@@ -107,10 +115,20 @@ async function fapiPost(fapi: string, path: string, jar: CookieJar, fields: Reco
   return { status: response.status, text: await response.text() };
 }
 
+/** What the page's script does on a development instance with no dev browser yet: `POST /v1/dev_browser`. */
+async function ensureDevBrowser(fapi: string, jar: CookieJar): Promise<void> {
+  if (jar.cookies.has(DEV_BROWSER_KEY)) return;
+  const created = await fapiPost(fapi, '/v1/dev_browser', jar);
+  if (created.status !== 200) throw new Error(`POST /v1/dev_browser answered ${created.status}: ${created.text}`);
+  jar.cookies.set(DEV_BROWSER_KEY, (JSON.parse(created.text) as { id: string }).id);
+}
+
 /** What the app page's script does: ask the Frontend API for a fresh token of the client's session. */
 export async function refreshSessionToken(sandbox: Pick<Sandbox, 'frontendApiUrl'>, jar: CookieJar): Promise<{ status: number; text: string }> {
-  const client = (await (await fetch(`${sandbox.frontendApiUrl}/v1/client`, { headers: { cookie: jar.header() } })).json()) as { response: { last_active_session_id: string | null } | null };
-  const id = client.response?.last_active_session_id;
+  const response = await fetch(fapiUrl(sandbox.frontendApiUrl, '/v1/client', jar), { headers: { cookie: jar.header() } });
+  const text = await response.text();
+  if (!response.ok) return { status: response.status, text };
+  const id = (JSON.parse(text) as { response: { last_active_session_id: string | null } | null }).response?.last_active_session_id;
   if (!id) return { status: 401, text: '{"errors":[{"code":"signed_out"}]}' };
   const token = await fapiPost(sandbox.frontendApiUrl, `/v1/client/sessions/${id}/tokens`, jar);
   if (token.status === 200) jar.cookies.set('__session', (JSON.parse(token.text) as { jwt: string }).jwt);
@@ -121,6 +139,10 @@ export async function refreshSessionToken(sandbox: Pick<Sandbox, 'frontendApiUrl
  * Follows a ticket URL as a browser with JavaScript does: the redirects to the sign-in page, then
  * that page's script (sign-in with strategy=ticket, touch, token, `__session`), then the app. A
  * failure answers the Frontend API's status and JSON body.
+ * On a development instance (the page says `data-instance="development"`) the script first gets a
+ * dev browser and sends it on every call; the app is another host, so it gets no `__session` from
+ * the sign-in page: it lands with `__clerk_db_jwt` in its URL, its script fetches the session's
+ * token through the dev browser, and the page is loaded again.
  */
 export async function signInWithTicket(url: string, jar: CookieJar, sandbox: Pick<Sandbox, 'frontendApiUrl'>): Promise<Visit> {
   const landing = await visit(url, jar);
@@ -128,12 +150,24 @@ export async function signInWithTicket(url: string, jar: CookieJar, sandbox: Pic
   if (landing.status !== 200 || !ticket) return landing;
   const after = /data-after="([^"]*)"/.exec(landing.html)?.[1];
   if (!after) return landing;
+  const development = landing.html.includes('data-instance="development"');
+  if (development) await ensureDevBrowser(sandbox.frontendApiUrl, jar);
   const signIn = await fapiPost(sandbox.frontendApiUrl, '/v1/client/sign_ins', jar, { strategy: 'ticket', ticket });
   if (signIn.status !== 200) return { status: signIn.status, url: `${sandbox.frontendApiUrl}/v1/client/sign_ins`, html: signIn.text, hops: landing.hops };
   const id = (JSON.parse(signIn.text) as { response: { created_session_id: string } }).response.created_session_id;
   await fapiPost(sandbox.frontendApiUrl, `/v1/client/sessions/${id}/touch`, jar);
   const token = await fapiPost(sandbox.frontendApiUrl, `/v1/client/sessions/${id}/tokens`, jar);
-  jar.cookies.set('__session', (JSON.parse(token.text) as { jwt: string }).jwt);
-  const app = await visit(after.replace(/&amp;/g, '&'), jar);
-  return { ...app, hops: [...landing.hops, ...app.hops] };
+  const afterUrl = new URL(after.replace(/&amp;/g, '&'));
+  if (!development) {
+    jar.cookies.set('__session', (JSON.parse(token.text) as { jwt: string }).jwt);
+    const app = await visit(afterUrl.href, jar);
+    return { ...app, hops: [...landing.hops, ...app.hops] };
+  }
+  afterUrl.searchParams.set(DEV_BROWSER_KEY, jar.cookies.get(DEV_BROWSER_KEY) as string);
+  const handedOver = await visit(afterUrl.href, jar);
+  const refreshed = await refreshSessionToken(sandbox, jar);
+  if (refreshed.status !== 200) return { status: refreshed.status, url: `${sandbox.frontendApiUrl}/v1/client`, html: refreshed.text, hops: [...landing.hops, ...handedOver.hops] };
+  afterUrl.searchParams.delete(DEV_BROWSER_KEY);
+  const app = await visit(afterUrl.href, jar);
+  return { ...app, hops: [...landing.hops, ...handedOver.hops, ...app.hops] };
 }

@@ -49,4 +49,12 @@ describe('OpenAPI response validation', () => {
     expect(() => validateResponse('GET', '/users/count', 201, {})).toThrow(/does not document status 201/);
     expect(() => validateComponent('ClerkErrors', { errors: 'nope' })).toThrow();
   });
+
+  it('validates Frontend API answers against the Frontend API spec', () => {
+    const refusal = { errors: [{ message: 'Browser unauthenticated', long_message: 'Unable to authenticate this browser.', code: 'dev_browser_unauthenticated' }], clerk_trace_id: 'abc' };
+    expect(checkResponse('GET', '/v1/client', 401, refusal, { spec: 'fapi' }).valid).toBe(true);
+    expect(checkResponse('GET', '/v1/client', 401, { errors: [{ message: 'x', code: 'y' }] }, { spec: 'fapi' }).valid).toBe(false);
+    // Frontend API paths are not Backend API ones.
+    expect(() => checkResponse('GET', '/v1/client', 401, refusal)).toThrow(/has no operation/);
+  });
 });

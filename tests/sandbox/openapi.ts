@@ -1,8 +1,10 @@
-// Validates responses against Clerk's Backend API OpenAPI spec (the contract) with ajv: the spec's
+// Validates responses against Clerk's OpenAPI specs (the contract: the Backend API's by default, the
+// Frontend API's with `{ spec: 'fapi' }`) with ajv: the spec's
 // own response schemas for the operation and status, compiled by JSON pointer into the spec
 // document so its `$ref`s resolve. OpenAPI 3.0's `nullable` is turned into JSON Schema's null type
 // first. Reusable by any suite: `validateResponse('GET', '/users', 200, body)` throws when invalid.
 import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
@@ -14,7 +16,10 @@ export const BAPI_SPEC_PATH =
 if (!existsSync(BAPI_SPEC_PATH)) {
   throw new Error(`Clerk's Backend API spec was not found at ${BAPI_SPEC_PATH}; put shared/ beside the repository or set UNDERSTUDY_CLERK_BAPI_SPEC.`);
 }
-const SPEC_ID = 'clerk-bapi';
+/** The Frontend API spec sits beside it (`shared/clerk/fapi/`). */
+export const FAPI_SPEC_PATH = process.env['UNDERSTUDY_CLERK_FAPI_SPEC'] ?? join(dirname(BAPI_SPEC_PATH), '..', 'fapi', '2026-05-12.yml');
+export type SpecName = 'bapi' | 'fapi';
+const SPEC_PATHS: Record<SpecName, string> = { bapi: BAPI_SPEC_PATH, fapi: FAPI_SPEC_PATH };
 
 type Node = Record<string, unknown>;
 
@@ -31,17 +36,26 @@ function convertNullable(node: unknown): unknown {
   return out;
 }
 
-let cached: { spec: Node; ajv: Ajv; validators: Map<string, ValidateFunction> } | null = null;
+interface Loaded {
+  id: string;
+  spec: Node;
+  ajv: Ajv;
+  validators: Map<string, ValidateFunction>;
+}
+const cached = new Map<SpecName, Loaded>();
 
-function load() {
-  if (cached) return cached;
-  const spec = convertNullable(parse(readFileSync(BAPI_SPEC_PATH, 'utf8'))) as Node;
+function load(name: SpecName = 'bapi'): Loaded {
+  const hit = cached.get(name);
+  if (hit) return hit;
+  const spec = convertNullable(parse(readFileSync(SPEC_PATHS[name], 'utf8'))) as Node;
   // strict: false lets ajv ignore OpenAPI-only keywords (discriminator, example, x-…); formats stay checked.
   const ajv = new Ajv({ strict: false, allErrors: true, logger: false });
   addFormats.default(ajv);
-  ajv.addSchema(spec, SPEC_ID);
-  cached = { spec, ajv, validators: new Map() };
-  return cached;
+  const id = `clerk-${name}`;
+  ajv.addSchema(spec, id);
+  const loaded = { id, spec, ajv, validators: new Map() };
+  cached.set(name, loaded);
+  return loaded;
 }
 
 const escapePointer = (segment: string): string => segment.replaceAll('~', '~0').replaceAll('/', '~1');
@@ -58,8 +72,8 @@ function resolveLocal(spec: Node, ref: string): { node: Node; pointer: string } 
  * to `default`, then (for errors) to ClerkErrors, the envelope every Clerk error uses. Returns
  * `documented: false` in that last case so callers can tell.
  */
-export function responseSchemaPointer(method: string, pathTemplate: string, status: number): { pointer: string; documented: boolean } {
-  const { spec } = load();
+export function responseSchemaPointer(method: string, pathTemplate: string, status: number, specName: SpecName = 'bapi'): { pointer: string; documented: boolean } {
+  const { spec } = load(specName);
   const paths = spec.paths as Node;
   const operation = (paths[pathTemplate] as Node | undefined)?.[method.toLowerCase()] as Node | undefined;
   if (!operation) throw new Error(`The spec has no operation ${method} ${pathTemplate}`);
@@ -76,12 +90,12 @@ export function responseSchemaPointer(method: string, pathTemplate: string, stat
   return { pointer: `${pointer}/content/application~1json/schema`, documented: true };
 }
 
-function validatorFor(pointer: string, paginated: boolean): ValidateFunction {
-  const { ajv, validators } = load();
+function validatorFor(pointer: string, paginated: boolean, specName: SpecName = 'bapi'): ValidateFunction {
+  const { id, ajv, validators } = load(specName);
   const cacheKey = `${pointer}|${paginated}`;
   let validate = validators.get(cacheKey);
   if (!validate) {
-    const ref = { $ref: `${SPEC_ID}#${pointer}` };
+    const ref = { $ref: `${id}#${pointer}` };
     // `paginated=true` (the Paginated parameter) wraps the documented list in `{ data, total_count }`.
     const schema = paginated
       ? { type: 'object', additionalProperties: false, required: ['data', 'total_count'], properties: { data: ref, total_count: { type: 'integer' } } }
@@ -99,15 +113,21 @@ export interface ValidationResult {
   errors: string;
 }
 
-export function checkResponse(method: string, pathTemplate: string, status: number, body: unknown, options: { paginated?: boolean } = {}): ValidationResult {
-  const { pointer, documented } = responseSchemaPointer(method, pathTemplate, status);
-  const validate = validatorFor(pointer, options.paginated ?? false);
+export interface CheckOptions {
+  paginated?: boolean;
+  /** Which spec: the Backend API's (default) or the Frontend API's. */
+  spec?: SpecName;
+}
+
+export function checkResponse(method: string, pathTemplate: string, status: number, body: unknown, options: CheckOptions = {}): ValidationResult {
+  const { pointer, documented } = responseSchemaPointer(method, pathTemplate, status, options.spec);
+  const validate = validatorFor(pointer, options.paginated ?? false, options.spec);
   const valid = validate(body) as boolean;
-  return { valid, documented, errors: valid ? '' : load().ajv.errorsText(validate.errors, { separator: '\n' }) };
+  return { valid, documented, errors: valid ? '' : load(options.spec).ajv.errorsText(validate.errors, { separator: '\n' }) };
 }
 
 /** Throws with ajv's messages when `body` does not match the spec for this operation and status. */
-export function validateResponse(method: string, pathTemplate: string, status: number, body: unknown, options: { paginated?: boolean } = {}): void {
+export function validateResponse(method: string, pathTemplate: string, status: number, body: unknown, options: CheckOptions = {}): void {
   const result = checkResponse(method, pathTemplate, status, body, options);
   if (!result.valid) throw new Error(`${method} ${pathTemplate} ${status} does not match the OpenAPI schema:\n${result.errors}`);
 }

@@ -2,8 +2,9 @@
 // hop. The sandbox clock is injected so expiry is tested by moving time, not by waiting.
 import { verifyToken } from '@clerk/backend';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SANDBOX_FIXTURES, startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
+import { DEV_BROWSER_KEY, SANDBOX_FIXTURES, startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
 import { clerkFor, CookieJar, errorCode, hasTestId, refreshSessionToken, signInWithTicket, testIdText, ticketUrl, validateRecordedResponses, visit } from './helpers.ts';
+import { checkResponse } from './openapi.ts';
 
 let sandbox: Sandbox;
 let clerk: ReturnType<typeof clerkFor>;
@@ -51,10 +52,16 @@ describe('accepting an actor token', () => {
     const jar = new CookieJar();
     const page = await signIn(ticketUrl(token), jar);
 
-    expect(page.hops.map((hop) => [new URL(hop.url).origin, new URL(hop.url).pathname, hop.status])).toEqual([
-      [sandbox.frontendApiUrl, '/v1/tickets/accept', 303],
-      [sandbox.accountsUrl, '/sign-in', 200],
-      [sandbox.appUrl, '/', 200],
+    // A development instance: the app is on localhost and is handed the dev browser in its URL
+    // (its script then fetches the session's token with it and loads the page again).
+    expect(new URL(sandbox.appUrl).hostname).toBe('localhost');
+    const devBrowser = jar.cookies.get(DEV_BROWSER_KEY);
+    expect(devBrowser).toMatch(/^dvb_/);
+    expect(page.hops.map((hop) => [new URL(hop.url).origin, new URL(hop.url).pathname, new URL(hop.url).searchParams.get(DEV_BROWSER_KEY), hop.status])).toEqual([
+      [sandbox.frontendApiUrl, '/v1/tickets/accept', null, 303],
+      [sandbox.accountsUrl, '/sign-in', null, 200],
+      [sandbox.appUrl, '/', devBrowser, 200],
+      [sandbox.appUrl, '/', null, 200],
     ]);
     expect(testIdText(page.html, 'subject-id')).toBe(ada);
     expect(testIdText(page.html, 'subject-name')).toBe('Ada Lovelace');
@@ -67,7 +74,8 @@ describe('accepting an actor token', () => {
     expect(testIdText(page.html, 'session-id')).toBe(session?.id);
     expect(sandbox.state.actorTokens().find((candidate) => candidate.id === token.id)?.status).toBe('accepted');
     expect((await clerk.sessions.getSession(session!.id)).actor).toEqual(actor);
-    expect(jar.cookies.has('__client')).toBe(true);
+    // Development: the client is the dev browser; the Frontend API sets no `__client`.
+    expect(jar.cookies.has('__client')).toBe(false);
   });
 
   it('issues an RS256 session JWT that @clerk/backend verifyToken accepts through the JWKS', async () => {
@@ -154,7 +162,7 @@ describe('accepting an actor token', () => {
 });
 
 describe('the signed-in app page', () => {
-  it('refreshes the ~60 s session JWT only through the Frontend API with the __client cookie; the server never re-mints it', async () => {
+  it('refreshes the ~60 s session JWT only through the Frontend API with the dev browser; the server never re-mints it', async () => {
     const token = await mint();
     const jar = new CookieJar();
     await signIn(ticketUrl(token), jar);
@@ -168,9 +176,10 @@ describe('the signed-in app page', () => {
     expect(testIdText(page.html, 'subject-id')).toBe(ada);
     const second = jar.cookies.get('__session') as string;
     expect((decodeJwt(second).payload.exp as number) - (decodeJwt(first).payload.exp as number)).toBeGreaterThanOrEqual(61);
-    // Without the client cookie the Frontend API gives nothing.
+    // Without the dev browser the Frontend API gives nothing.
     const noClient = new CookieJar();
-    expect((await refreshSessionToken(sandbox, noClient)).status).toBe(401);
+    const refused = await refreshSessionToken(sandbox, noClient);
+    expect([refused.status, errorCode(refused.text)]).toEqual([401, 'dev_browser_unauthenticated']);
   });
 
   it('ends an impersonated session after the inactivity limit without a token refresh', async () => {
@@ -260,5 +269,121 @@ describe('the signed-in app page', () => {
     expect([submission?.userId, submission?.fields.display_name, submission?.actor]).toEqual([ada, 'Ada <b>', actor]);
     const anonymous = await visit(`${sandbox.appUrl}/account`, new CookieJar(), 'POST', 'display_name=x');
     expect(anonymous.status).toBe(401);
+  });
+});
+
+describe('a development instance: the dev browser instead of __client', () => {
+  const fapi = (path: string, devBrowser?: string) => {
+    const url = new URL(`${sandbox.frontendApiUrl}${path}`);
+    if (devBrowser !== undefined) url.searchParams.set(DEV_BROWSER_KEY, devBrowser);
+    return url.href;
+  };
+  const createDevBrowser = async () => {
+    const response = await fetch(fapi('/v1/dev_browser'), { method: 'POST' });
+    expect(response.status).toBe(200);
+    return ((await response.json()) as { id: string }).id;
+  };
+
+  it('refuses every Frontend API call without a valid __clerk_db_jwt: 401 dev_browser_unauthenticated, Clerk\'s envelope', async () => {
+    const token = await mint();
+    const unknownBrowser = 'dvb_2NotOneThisSandboxMade00000000';
+    const calls: [string, string, string | undefined][] = [
+      ['GET', '/v1/client', undefined],
+      ['GET', '/v1/client', unknownBrowser],
+      ['POST', '/v1/client/sign_ins', undefined],
+      ['POST', '/v1/client/sign_ins', ''],
+      ['POST', '/v1/client/sessions/sess_x/tokens', undefined],
+      ['GET', '/.well-known/jwks.json', undefined],
+    ];
+    for (const [method, path, devBrowser] of calls) {
+      const body = method === 'POST' ? new URLSearchParams({ strategy: 'ticket', ticket: token.token as string }) : undefined;
+      const response = await fetch(fapi(path, devBrowser), { method, body });
+      const json = (await response.json()) as { errors: { code: string; long_message: string }[] };
+      expect([path, devBrowser, response.status, json.errors[0]?.code]).toEqual([path, devBrowser, 401, 'dev_browser_unauthenticated']);
+      expect(json.errors[0]?.long_message).toBe('Unable to authenticate this browser for your development instance. Check your Clerk cookies and try again. If the issue persists reach out to support@clerk.com.');
+      expect(checkResponse(method, path === '/v1/client/sessions/sess_x/tokens' ? '/v1/client/sessions/{session_id}/tokens' : path, 401, json, { spec: 'fapi' }).valid).toBe(true);
+      expect(response.headers.getSetCookie()).toEqual([]);
+    }
+    // The refused sign-in did not use the ticket.
+    expect(sandbox.state.actorTokens().find((candidate) => candidate.id === token.id)?.status).toBe('pending');
+  });
+
+  it('creates a dev browser per POST /v1/dev_browser, each its own client, and never sets __client', async () => {
+    const [first, second] = [await createDevBrowser(), await createDevBrowser()];
+    expect(first).not.toBe(second);
+    const clientOf = async (devBrowser: string) => {
+      const response = await fetch(fapi('/v1/client', devBrowser));
+      expect(response.headers.getSetCookie()).toEqual([]);
+      return ((await response.json()) as { response: { object: string; id: string } }).response;
+    };
+    const [a, b] = [await clientOf(first), await clientOf(second)];
+    expect(a.object).toBe('client');
+    expect(a.id).not.toBe(b.id);
+    expect((await clientOf(first)).id).toBe(a.id);
+
+    // A signed-in dev browser: the sign-in answer sets no cookie, and the session is reachable
+    // only with that dev browser, never with a cookie.
+    advance(2_500);
+    const token = await mint();
+    const signedIn = await fetch(fapi('/v1/client/sign_ins', first), { method: 'POST', body: new URLSearchParams({ strategy: 'ticket', ticket: token.token as string }) });
+    expect(signedIn.status).toBe(200);
+    expect(signedIn.headers.getSetCookie()).toEqual([]);
+    const sessionId = ((await signedIn.json()) as { response: { created_session_id: string } }).response.created_session_id;
+    expect((await fetch(fapi(`/v1/client/sessions/${sessionId}/tokens`, first), { method: 'POST' })).status).toBe(200);
+    const otherBrowser = await fetch(fapi(`/v1/client/sessions/${sessionId}/tokens`, second), { method: 'POST' });
+    expect([otherBrowser.status, errorCode(await otherBrowser.text())]).toEqual([404, 'resource_not_found']);
+  });
+
+  it('accepts a ticket URL opened without a dev browser; with one, signs that client out first; refuses an unknown one', async () => {
+    const jar = new CookieJar();
+    const first = await mint();
+    await signIn(ticketUrl(first), jar);
+    const firstSession = sandbox.state.actorTokens().find((token) => token.id === first.id)?.sessionId as string;
+    const second = await mint();
+    const withBrowser = new URL(ticketUrl(second));
+    withBrowser.searchParams.set(DEV_BROWSER_KEY, jar.cookies.get(DEV_BROWSER_KEY) as string);
+    expect((await fetch(withBrowser, { redirect: 'manual' })).status).toBe(303);
+    expect(sandbox.state.session(firstSession)?.status).toBe('ended');
+    withBrowser.searchParams.set(DEV_BROWSER_KEY, 'dvb_2Unknown');
+    const unknown = await fetch(withBrowser, { redirect: 'manual' });
+    expect([unknown.status, errorCode(await unknown.text())]).toEqual([401, 'dev_browser_unauthenticated']);
+    expect((await fetch(ticketUrl(second), { redirect: 'manual' })).status).toBe(303);
+  });
+
+  it('keeps dev browsers out of the page request log, while showing every Frontend API call carried one', async () => {
+    const token = await mint();
+    const jar = new CookieJar();
+    await signIn(ticketUrl(token), jar);
+    const devBrowser = jar.cookies.get(DEV_BROWSER_KEY) as string;
+    expect(JSON.stringify(sandbox.pageRequests)).not.toContain(devBrowser);
+    const calls = sandbox.pageRequests.filter((record) => record.server === 'frontend-api' && record.path.startsWith('/v1/client'));
+    expect(calls.length).toBeGreaterThan(0);
+    expect(calls.filter((record) => record.status === 200).every((record) => record.query[DEV_BROWSER_KEY] === '[redacted]')).toBe(true);
+  });
+});
+
+describe('a production instance: __client on the Frontend API, no dev browser', () => {
+  it('signs in with the httpOnly __client cookie, the app on 127.0.0.1, and refuses nothing for lack of a dev browser', async () => {
+    const production = await startSandbox({ users: 20, instance: 'production' });
+    try {
+      expect(new URL(production.appUrl).hostname).toBe('127.0.0.1');
+      const token = await clerkFor(production).actorTokens.create({ userId: ada, actor });
+      const jar = new CookieJar();
+      const page = await signInWithTicket(ticketUrl(token), jar, production);
+      expect(page.hops.map((hop) => [new URL(hop.url).origin, new URL(hop.url).pathname, hop.status])).toEqual([
+        [production.frontendApiUrl, '/v1/tickets/accept', 303],
+        [production.accountsUrl, '/sign-in', 200],
+        [production.appUrl, '/', 200],
+      ]);
+      expect(testIdText(page.html, 'subject-id')).toBe(ada);
+      expect(jar.cookies.has('__client')).toBe(true);
+      expect(jar.cookies.has(DEV_BROWSER_KEY)).toBe(false);
+      expect((await refreshSessionToken(production, jar)).status).toBe(200);
+      // The dev browser means nothing here: without `__client` there is no client.
+      const anonymous = (await (await fetch(`${production.frontendApiUrl}/v1/client?${DEV_BROWSER_KEY}=dvb_2x`)).json()) as { response: unknown };
+      expect(anonymous.response).toBeNull();
+    } finally {
+      await production.close();
+    }
   });
 });

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from '../support/chromium.ts';
 import type { ImpersonationView } from '../../src/shared/domain.ts';
-import { SANDBOX_FIXTURES, startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
+import { DEV_BROWSER_KEY, SANDBOX_FIXTURES, startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
 import { EmulatedWindowHost, type EmulatedImpersonationWindow } from '../support/emulated-window-host.ts';
 import { startRig, type Rig } from '../fault/rig.ts';
 
@@ -102,6 +102,10 @@ describe('impersonation partitions', () => {
       expect(sessions[0]).toMatchObject({ sub: SUBJECTS[index], sid: rig.entry(ids[index]!).sessionId, act: { sub: SANDBOX_FIXTURES.operator } });
     }
 
+    // Each partition has its own dev browser (the development sandbox's client).
+    const devBrowsers = new Set((await Promise.all(windows.map((window) => window.context.cookies()))).flat().filter((cookie) => cookie.name.startsWith(DEV_BROWSER_KEY)).map((cookie) => cookie.value));
+    expect(devBrowsers.size).toBe(3);
+
     // The operator's own browser (a context like the console's) holds none of it.
     const admin = await browser.newContext();
     try {
@@ -109,7 +113,10 @@ describe('impersonation partitions', () => {
       expect(await openProbe(page)).toEqual(EMPTY);
       await page.goto(sandbox.appUrl);
       expect(await page.getByTestId('signed-out').getAttribute('data-reason')).toBe('no-session');
-      expect((await admin.cookies()).map((cookie) => cookie.name)).toEqual([]);
+      // Only the dev browser its own visit to the app created (the page's script makes one), none of the windows'.
+      const cookies = await admin.cookies();
+      expect(cookies.filter((cookie) => !cookie.name.startsWith(DEV_BROWSER_KEY)).map((cookie) => cookie.name)).toEqual([]);
+      for (const cookie of cookies) expect(devBrowsers.has(cookie.value)).toBe(false);
     } finally {
       await admin.close();
     }

@@ -187,6 +187,9 @@ describe('readOnlyRequestDecision', () => {
     expect(readOnlyRequestDecision('POST', 'https://clerk.acme.com/v1/client/sign_ins', clerk)).toBe('allow');
     expect(readOnlyRequestDecision('POST', 'https://clerk.acme.com/v1/client/sessions/sess_1/touch', clerk)).toBe('allow');
     expect(readOnlyRequestDecision('POST', 'https://clerk.acme.com/v1/client/sessions/sess_1/tokens/supabase', clerk)).toBe('allow');
+    // A development instance's page creates its dev browser first.
+    expect(readOnlyRequestDecision('POST', 'https://clerk.acme.com/v1/dev_browser', clerk)).toBe('allow');
+    expect(readOnlyRequestDecision('POST', 'https://clerk.acme.com/v1/dev_browser/set_first_party_cookie', clerk)).toBe('block');
     expect(readOnlyRequestDecision('DELETE', 'https://clerk.acme.com/v1/me', clerk)).toBe('block');
     expect(readOnlyRequestDecision('PATCH', 'https://clerk.acme.com/v1/me', clerk)).toBe('block');
     expect(readOnlyRequestDecision('POST', 'https://clerk.acme.com/v1/me/email_addresses', clerk)).toBe('block');

@@ -110,6 +110,9 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * organization changes…) is a change to the customer's account and is blocked.
  */
 const FAPI_KEEP_ALIVE: readonly RegExp[] = [
+  // Development instances: clerk-js creates its dev browser before any other call (clerk-js
+  // core/auth/devBrowser.ts setup → `POST /v1/dev_browser`); without it nothing signs in.
+  /^\/v1\/dev_browser$/,
   /^\/v1\/client\/sign_ins$/,
   /^\/v1\/client\/sessions\/[^/]+\/touch$/,
   /^\/v1\/client\/sessions\/[^/]+\/tokens(\/[^/]+)?$/,
