@@ -102,6 +102,12 @@ export function parseUserPage(query: Query): Parsed<UserPageRequest> {
   return ok({ filter: filter.value, order: order.value, limit: limit.value as number, offset: offset.value as number, startingAfter });
 }
 
+/**
+ * The statuses `GET /v1/sessions?status=` accepts: the spec's GetSessionList enum, which lacks
+ * `pending` although a session can be pending (Session.status). Asking for it is a bad request.
+ */
+const SESSION_LIST_STATUSES = SESSION_STATUSES.filter((status) => status !== 'pending');
+
 export interface SessionListRequest {
   userId?: string;
   clientId?: string;
@@ -113,8 +119,8 @@ export interface SessionListRequest {
 
 export function parseSessionList(query: Query): Parsed<SessionListRequest> {
   const status = first(query, 'status') || undefined;
-  if (status !== undefined && !(SESSION_STATUSES as readonly string[]).includes(status)) {
-    return fail(errors.paramInvalid('status', `must be one of ${SESSION_STATUSES.join(', ')}.`));
+  if (status !== undefined && !(SESSION_LIST_STATUSES as readonly string[]).includes(status)) {
+    return fail(errors.paramInvalid('status', `must be one of ${SESSION_LIST_STATUSES.join(', ')}.`));
   }
   const paginated = boolean(query, 'paginated');
   if (!paginated.ok) return paginated;

@@ -293,6 +293,9 @@ describe('sessions', () => {
     const byClient = (await (await raw(`/sessions?client_id=${all[0]?.client_id}`)).json()) as { id: string }[];
     expect(byClient.map((session) => session.id)).toEqual([all[0]?.id]);
     expect((await raw('/sessions?user_id=x&status=sleeping')).status).toBe(422);
+    // A session can be `pending`, but the list's status filter does not offer it (GetSessionList enum).
+    expect((await raw('/sessions?user_id=x&status=pending')).status).toBe(422);
+    expect((await raw('/sessions?user_id=x&status=active')).status).toBe(200);
   });
 });
 

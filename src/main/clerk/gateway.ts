@@ -47,8 +47,11 @@ export interface ClerkGateway {
   /** Never retried: an ambiguous failure throws AppError kind `ambiguous`. */
   createActorToken(request: MintRequest): Promise<MintedToken>;
   revokeActorToken(tokenId: string): Promise<{ id: string; status: string }>;
-  /** Newest first, at most SESSION_PAGE_SIZE from `offset` (default 0). */
-  listSessions(filter: { userId: string; status?: SessionSummary['status']; offset?: number }): Promise<SessionSummary[]>;
+  /**
+   * Newest first, at most SESSION_PAGE_SIZE from `offset` (default 0). Clerk's status filter does
+   * not accept `pending` (BAPI GetSessionList): pending sessions are found unfiltered.
+   */
+  listSessions(filter: { userId: string; status?: Exclude<SessionSummary['status'], 'pending'>; offset?: number }): Promise<SessionSummary[]>;
   getSession(sessionId: string): Promise<SessionSummary>;
   revokeSession(sessionId: string): Promise<SessionSummary>;
   /** Verifies a session JWT against the instance's JWKS (RS256); throws AppError on any failure. */

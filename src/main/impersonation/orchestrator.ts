@@ -541,11 +541,13 @@ export class Orchestrator {
    */
   async #sessionsFrom(gateway: ClerkGateway, match: { subjectId: string; operatorUserId: string; ref: string }): Promise<string[]> {
     const mine = new Set([...this.#live.values()].filter((live) => live.id !== match.ref).map((live) => live.sessionId).filter((id): id is string => id !== null));
-    const [active, pending] = await Promise.all([
+    // Clerk's list filters by `active` but not by `pending` (BAPI GetSessionList): a pending session
+    // is among the newest, so it is taken from the first unfiltered page.
+    const [active, newest] = await Promise.all([
       gateway.listSessions({ userId: match.subjectId, status: 'active' }),
-      gateway.listSessions({ userId: match.subjectId, status: 'pending' }),
+      gateway.listSessions({ userId: match.subjectId }),
     ]);
-    return [...active, ...pending]
+    return [...active, ...newest.filter((session) => session.status === 'pending')]
       .filter((session) => session.actor?.['sub'] === match.operatorUserId && session.actor['ref'] === match.ref && !mine.has(session.id))
       .map((session) => session.id);
   }
