@@ -83,6 +83,12 @@ export function launchBrowser(): Promise<Browser> {
       headless: config.headless,
       args,
       ...(config.proxy ? { proxy: config.proxy } : {}),
+      // Electron's windows outlive a SIGINT/SIGTERM until the app has quit (register.mjs turns the
+      // signal into app.quit()); Playwright would otherwise close Chromium at once, under the app's
+      // bounded shutdown.
+      handleSIGINT: false,
+      handleSIGTERM: false,
+      handleSIGHUP: false,
     });
   })();
   return browser;

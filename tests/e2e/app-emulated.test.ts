@@ -239,6 +239,8 @@ describe('the real app on the Electron emulation: quitting and starting again', 
     await windowOf(KATHERINE!);
     running!.process.kill('SIGTERM');
     expect(await running!.exited, running!.output.join('\n')).toBe(0);
+    // Every step of the shutdown ran with its windows still there (nothing closed them under it).
+    expect(running!.output.filter((line) => /Quit step .* failed/.test(line))).toEqual([]);
     await start();
     const katherine = (await history()).find((entry) => entry.subject.id === KATHERINE);
     expect(katherine?.endedBy?.reason).toBe('app-quit');
