@@ -1,11 +1,29 @@
 // History exports for audits. CSV follows RFC 4180 (CRLF rows, quoted fields where needed) and is
 // safe to open in a spreadsheet: a cell that would start a formula is prefixed with `'`, since
 // reasons, names and emails are typed by operators and customers.
-import type { LedgerEntry } from '../../shared/domain.ts';
+// An export holds the impersonations a filter matches and the policy changes the same filter
+// matches (history-filter.ts decides both, as it does for the console's pages).
+import type { LedgerEntry, LedgerFilter, PolicyChange } from '../../shared/domain.ts';
+import type { Ledger } from './ledger.ts';
 
 type Cell = string | number | boolean | null;
 
+export interface HistoryExport {
+  content: string;
+  /** Impersonations written. */
+  count: number;
+  policyChanges: number;
+}
+
+/** Everything the filter matches, as one CSV or JSON document. */
+export function exportHistory(ledger: Ledger, format: 'csv' | 'json', filter: LedgerFilter): HistoryExport {
+  const entries = ledger.query(filter);
+  const { changes } = ledger.policyChanges(filter);
+  return { content: format === 'csv' ? toCsv(entries, changes) : toJson(entries, changes), count: entries.length, policyChanges: changes.length };
+}
+
 const COLUMNS: readonly [header: string, value: (entry: LedgerEntry) => Cell][] = [
+  ['record', () => 'impersonation'],
   ['id', (e) => e.id],
   ['created_at', (e) => iso(e.createdAt)],
   ['status', (e) => e.status],
@@ -29,16 +47,32 @@ const COLUMNS: readonly [header: string, value: (entry: LedgerEntry) => Cell][] 
   ['ended_reason', (e) => e.endedBy?.reason ?? null],
   ['ended_by', (e) => e.endedBy?.by ?? null],
   ['error', (e) => e.error],
+  ['policy_source', () => null],
+  ['policy_changes', () => null],
 ];
 
-export function toCsv(entries: readonly LedgerEntry[]): string {
+/** A policy change fills the columns that mean the same thing; the rest stay empty. */
+const POLICY_CELLS: Readonly<Record<string, (change: PolicyChange) => Cell>> = {
+  record: () => 'policy_change',
+  id: (c) => c.id,
+  created_at: (c) => iso(c.at),
+  profile_id: (c) => c.profileId,
+  profile_name: (c) => c.profileName,
+  operator_user_id: (c) => c.operatorId,
+  operator_os_user: (c) => c.by,
+  policy_source: (c) => (c.source === 'organisation' && c.origin ? `organisation (${c.origin})` : c.source),
+  policy_changes: (c) => c.changes.map((change) => `${change.key}: ${JSON.stringify(change.before)} → ${JSON.stringify(change.after)}`).join('; '),
+};
+
+export function toCsv(entries: readonly LedgerEntry[], policyChanges: readonly PolicyChange[] = []): string {
   const rows = [COLUMNS.map(([header]) => csvCell(header))];
   for (const entry of entries) rows.push(COLUMNS.map(([, value]) => csvCell(value(entry))));
+  for (const change of policyChanges) rows.push(COLUMNS.map(([header]) => csvCell(POLICY_CELLS[header]?.(change) ?? null)));
   return rows.map((row) => row.join(',')).join('\r\n') + '\r\n';
 }
 
-export function toJson(entries: readonly LedgerEntry[]): string {
-  return JSON.stringify(entries, null, 2) + '\n';
+export function toJson(entries: readonly LedgerEntry[], policyChanges: readonly PolicyChange[] = []): string {
+  return JSON.stringify({ impersonations: entries, policyChanges }, null, 2) + '\n';
 }
 
 export function csvCell(value: Cell): string {
