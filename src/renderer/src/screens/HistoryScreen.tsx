@@ -158,7 +158,8 @@ export function HistoryScreen({ state }: { state: AppState }) {
             type="search"
             list="history-operators"
             value={fields.operator}
-            placeholder="user_… or computer user"
+            placeholder="user_…"
+            title="A Clerk user id (user_…) or a computer user name, whole, in any case"
             autoComplete="off"
             spellCheck={false}
             onChange={(event) => type({ operator: event.target.value })}
