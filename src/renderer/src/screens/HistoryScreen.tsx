@@ -122,7 +122,11 @@ export function HistoryScreen({ state }: { state: AppState }) {
     event.preventDefault();
     goTo(target);
   };
-  const noHistory = shown?.total === 0 && !isFiltered(applied) && policy.value?.total === 0;
+  // Entries leave a status filter as they end, so its total can shrink under the page shown: go to its last page.
+  useEffect(() => {
+    if (shown && !stale && shown.entries.length === 0 && shown.total > 0 && offset > 0) setOffset(lastOffset(shown.total));
+  }, [shown, stale, offset]);
+  const noHistory = shown?.total === 0 && !isFiltered(applied);
 
   return (
     <section className="screen" aria-labelledby="history-title">
