@@ -19,6 +19,7 @@ export interface LedgerBenchOptions {
 }
 
 const CHUNK = 500;
+const OPENS = 5;
 
 function time(fn: () => void): number {
   const start = performance.now();
@@ -40,8 +41,15 @@ export async function ledgerBench(options: LedgerBenchOptions): Promise<BenchRes
       let migrated!: ReturnType<typeof Ledger.open>;
       const migrateMs = time(() => (migrated = Ledger.open(createElectronStoreDocuments(dir), { now: () => clock })));
       migrated.ledger.close();
+      // A normal start, several times: the median is the figure (one open is at the machine's mercy).
+      const opens: number[] = [];
+      for (let i = 0; i < OPENS - 1; i++) {
+        opens.push(time(() => Ledger.open(createElectronStoreDocuments(dir), { now: () => clock }).ledger.close()));
+      }
       let opened!: ReturnType<typeof Ledger.open>;
-      const openMs = time(() => (opened = Ledger.open(createElectronStoreDocuments(dir), { now: () => (clock += 1000) })));
+      opens.push(time(() => (opened = Ledger.open(createElectronStoreDocuments(dir), { now: () => (clock += 1000) }))));
+      const open = summarize(opens);
+      const openMs = open.median;
       const { ledger, notice } = opened;
       if (notice || ledger.size !== size) throw new Error(`Seeded ${size} entries, opened ${ledger.size} (${notice ?? 'no notice'})`);
 
@@ -59,6 +67,7 @@ export async function ledgerBench(options: LedgerBenchOptions): Promise<BenchRes
       const filters: Record<string, LedgerFilter> = {
         user: { userId: 'user_42' },
         operator: { operator: 'agent7' },
+        'operator + status + profile': { operator: 'Agent7', status: ['ended', 'failed'], profileId: 'prof_3' },
         'status + profile': { status: ['failed', 'revoked'], profileId: 'prof_2' },
         'last 7 days': { from: end - 7 * 86_400_000, to: end },
         everything: {},
@@ -82,7 +91,7 @@ export async function ledgerBench(options: LedgerBenchOptions): Promise<BenchRes
       const update = summarize(updates);
       rows.push([
         size.toLocaleString('en'),
-        `${openMs.toFixed(1)}`,
+        cell(open, 1),
         cell(append),
         cell(update),
         ...filterNames.map((name) => cell(queries[name]!.stats)),
@@ -91,7 +100,7 @@ export async function ledgerBench(options: LedgerBenchOptions): Promise<BenchRes
         `${migrateMs.toFixed(0)}`,
       ]);
       largest = { openMs, append: append.median, page: Math.max(...filterNames.map((name) => queries[name]!.stats.median)) };
-      data.push({ entries: size, seedMs: round(seedMs, 0), migrateMs: round(migrateMs, 0), openMs: round(openMs, 1), append, update, queries, exportAll, verifyMs: round(verifyMs, 0) });
+      data.push({ entries: size, seedMs: round(seedMs, 0), migrateMs: round(migrateMs, 0), open, append, update, queries, exportAll, verifyMs: round(verifyMs, 0) });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -101,7 +110,7 @@ export async function ledgerBench(options: LedgerBenchOptions): Promise<BenchRes
     title: 'History (ledger) on SQLite',
     method:
       `Ledger on node:sqlite (WAL, synchronous=NORMAL) in a temp folder, seeded as an earlier version's JSON files and migrated by a first open (timed: "migrate"); ` +
-      `then a second open (timed: "open"), ${options.appends} appends (begin → pending → ended; append = begin, update = pending, each one committed transaction ` +
+      `then ${OPENS} more opens (timed: "open"), ${options.appends} appends (begin → pending → ended; append = begin, update = pending, each one committed transaction ` +
       `adding a hash-chained event), ${options.queryRuns} runs of each filter as one console page (50 entries + total), 3 full exports, one full verification. ms, median (p90).`,
     columns: ['entries', 'open', 'append', 'update', ...filterNames.map((name) => `page: ${name}`), 'export all', 'verify', 'migrate'],
     rows,
@@ -115,7 +124,7 @@ export async function ledgerBench(options: LedgerBenchOptions): Promise<BenchRes
 function goalsAt(size: number, at: { openMs: number; append: number; page: number }): Goal[] {
   const label = size.toLocaleString('en');
   return [
-    { what: `open at ${label} entries`, goal: '< 50 ms', actual: `${at.openMs.toFixed(1)} ms`, pass: at.openMs < 50 },
+    { what: `open at ${label} entries (median)`, goal: '< 50 ms', actual: `${at.openMs.toFixed(1)} ms`, pass: at.openMs < 50 },
     { what: `append at ${label} entries (median)`, goal: '< 2 ms', actual: `${at.append.toFixed(2)} ms`, pass: at.append < 2 },
     { what: `slowest filtered page at ${label} entries (median)`, goal: '< 10 ms', actual: `${at.page.toFixed(2)} ms`, pass: at.page < 10 },
   ];

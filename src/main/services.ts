@@ -16,7 +16,7 @@ import type { WindowHost } from './impersonation/window-host.ts';
 import { Orchestrator } from './impersonation/orchestrator.ts';
 import type { Handlers } from './ipc/register.ts';
 import { checkWithClerk } from './ledger/clerk-check.ts';
-import { checkToCsv, toCsv, toJson } from './ledger/export.ts';
+import { checkToCsv, exportHistory, toJson } from './ledger/export.ts';
 import { Ledger } from './ledger/ledger.ts';
 import type { Logger } from './log.ts';
 import { parseDeepLink, resolveDeepLink } from './deep-link/deep-link.ts';
@@ -150,6 +150,10 @@ export async function createServices(deps: ServiceDeps): Promise<MainServices> {
   ledger.onChange(() => deps.emit('ledger:changed', null));
   audit.onChange((status: AuditStatus) => deps.emit('audit:changed', status));
   audit.start();
+  // Events about the desk (policy changes) are shown in the History too.
+  ledger.onEvent((event) => {
+    if (event.entryId === null) deps.emit('ledger:changed', null);
+  });
 
   const handlers: Handlers = {
     'app:getState': () => state(),
@@ -192,7 +196,12 @@ export async function createServices(deps: ServiceDeps): Promise<MainServices> {
     'profiles:setPolicy': async ({ profileId, policy }) => {
       const before = profileOf(profileId).policy;
       const profile = await profiles.setPolicy(profileId, policy);
-      ledger.record('policy_changed', { source: 'local', profileId, profileName: profile.name, by: deps.osUser, before, after: profile.policy });
+      // Saving without a difference changes nothing, so there is nothing to record.
+      if (JSON.stringify(before) !== JSON.stringify(profile.policy)) {
+        ledger.record('policy_changed', {
+          source: 'local', profileId, profileName: profile.name, by: deps.osUser, operatorId: profile.operator?.userId ?? null, before, after: profile.policy,
+        });
+      }
       changed();
       return profile;
     },
@@ -222,16 +231,17 @@ export async function createServices(deps: ServiceDeps): Promise<MainServices> {
     },
 
     'ledger:query': ({ filter }) => ledger.query(filter),
-    'ledger:page': ({ filter, offset, limit }) => ledger.page(filter, offset, limit),
+    'ledger:page': ({ filter, offset, limit, order }) => ledger.page(filter, offset, limit, order),
+    'ledger:policyChanges': ({ filter, offset, limit }) => ledger.policyChanges(filter, offset, limit),
+    'ledger:checkUnknown': ({ entryId }) => orchestrator.checkUnknownAtClerk(entryId, deps.osUser),
     'ledger:verify': () => ledger.verify(),
     'audit:status': () => audit.status(),
     'ledger:revokeToken': ({ entryId }) => orchestrator.revokePendingToken(entryId, deps.osUser),
     'ledger:export': async ({ format, filter }) => {
-      const entries = ledger.query(filter);
-      const content = format === 'csv' ? toCsv(entries) : toJson(entries);
+      const { content, count, policyChanges } = exportHistory(ledger, format, filter);
       const stamp = new Date(now()).toISOString().slice(0, 10);
       const path = await deps.saveFile(`understudy-history-${stamp}.${format}`, content);
-      return { path, count: entries.length };
+      return { path, count, policyChanges };
     },
     'clerk:check': async ({ from, to }) => {
       if (from > to) throw new AppError({ kind: 'invalid-input', message: 'The period ends before it starts.', issues: [{ path: 'to', message: 'The period ends before it starts.' }] });

@@ -24,6 +24,8 @@ export const channels = [
   'ledger:revokeToken',
   'ledger:export',
   'ledger:page',
+  'ledger:policyChanges',
+  'ledger:checkUnknown',
   'ledger:verify',
   'audit:status',
   'deepLink:take',

@@ -13,8 +13,10 @@ import type {
   ImpersonationView,
   LedgerEntry,
   LedgerPage,
+  PolicyChangePage,
   Profile,
   SessionSummary,
+  UnknownCheck,
   UserDetail,
   UserPage,
 } from './domain.ts';
@@ -125,13 +127,26 @@ export const contract = {
   'ledger:revokeToken': channel(z.strictObject({ entryId: id() }), returns<LedgerEntry>()),
   'ledger:export': channel(
     z.strictObject({ format: z.enum(['csv', 'json']), filter: ledgerFilterSchema }),
-    returns<{ path: string | null; count: number }>(),
+    /** `count` impersonations and `policyChanges` policy changes were written (none when `path` is null). */
+    returns<{ path: string | null; count: number; policyChanges: number }>(),
   ),
-  /** One page of the history, newest first, filtered and counted by main (the console never loads it all). */
+  /** One page of the history, filtered, ordered and counted by main (the console never loads it all). */
   'ledger:page': channel(
-    z.strictObject({ filter: ledgerFilterSchema, offset: z.number().int().min(0).max(10_000_000), limit: z.number().int().min(1).max(500) }),
+    z.strictObject({
+      filter: ledgerFilterSchema,
+      order: z.enum(['newest', 'oldest']).optional(),
+      offset: z.number().int().min(0).max(10_000_000),
+      limit: z.number().int().min(1).max(500),
+    }),
     returns<LedgerPage>(),
   ),
+  /** Policy changes recorded in the history that the same filter matches, newest first. */
+  'ledger:policyChanges': channel(
+    z.strictObject({ filter: ledgerFilterSchema, offset: z.number().int().min(0).max(10_000_000), limit: z.number().int().min(1).max(100) }),
+    returns<PolicyChangePage>(),
+  ),
+  /** An `unknown` entry: looks at Clerk for a session created from its link and ends it. */
+  'ledger:checkUnknown': channel(z.strictObject({ entryId: id() }), returns<UnknownCheck>()),
   /** "Verify history": walks the hash chain and reports its state. */
   'ledger:verify': channel(none, returns<HistoryVerification>()),
   /** The audit outbox: sinks, queued events, last delivery, last error. */

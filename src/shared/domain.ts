@@ -268,12 +268,58 @@ export interface HistoryVerification {
   problems: string[];
 }
 
-/** One page of the history, newest first. */
+/** The order of a history page, by when each impersonation started. */
+export type HistoryOrder = 'newest' | 'oldest';
+
+/** One page of the history, in the order asked for. */
 export interface LedgerPage {
   entries: LedgerEntry[];
   total: number;
   offset: number;
   limit: number;
+}
+
+/** One setting a policy change touched; values as recorded (null: not set). */
+export interface PolicySettingChange {
+  key: string;
+  before: unknown;
+  after: unknown;
+}
+
+/** A `policy_changed` event of the history, as the console and exports show it. */
+export interface PolicyChange {
+  /** The event's id. */
+  id: string;
+  at: number;
+  /** `local`: an agent saved Settings › Policy; `organisation`: IT's policy differed at a start. */
+  source: 'local' | 'organisation';
+  profileId: string | null;
+  profileName: string | null;
+  /** Local: the OS user who saved it; organisation: null (IT changed it). */
+  by: string | null;
+  /** Local: the Clerk user id of the instance's operator at the time, when known. */
+  operatorId: string | null;
+  /** Organisation: where the policy was read from. */
+  origin: string | null;
+  /** Only the settings that differ. */
+  changes: PolicySettingChange[];
+}
+
+export interface PolicyChangePage {
+  changes: PolicyChange[];
+  total: number;
+  offset: number;
+  limit: number;
+}
+
+/** "Check at Clerk" for an impersonation whose sign-in link Clerk never confirmed. */
+export interface UnknownCheck {
+  entry: LedgerEntry;
+  /** Sessions Clerk had from that link, now ended there. */
+  sessionsEnded: number;
+  /** ended: sessions found and ended; expired: none, and the link can no longer be used; open: none yet, the link may still be used. */
+  outcome: 'ended' | 'expired' | 'open';
+  checkedAt: number;
 }
 
 /** What the impersonate dialog opens with when a helpdesk deep link asks for it (never started by itself). */

@@ -256,12 +256,13 @@ describe('the agent journey on the sandbox instance', () => {
     await status.selectOption({ label: 'Ended' });
     await expect.poll(() => ui.historyRows().count()).toBe(1);
 
-    // Sorting by user puts Ada before Alan once the filter is cleared.
+    // Main orders by date: oldest first puts Ada (started first) before Alan once the filter is cleared.
     await page.getByRole('button', { name: 'Clear filters' }).click();
     await expect.poll(() => ui.historyRows().count()).toBe(2);
-    await page.getByRole('columnheader', { name: /User/ }).getByRole('button').click();
-    expect(await page.getByRole('columnheader', { name: /User/ }).getAttribute('aria-sort')).toBe('ascending');
-    expect(await ui.historyRows().nth(0).innerText()).toMatch(/Ada Lovelace/);
+    expect(await ui.historyRows().nth(0).innerText()).toMatch(/Alan Turing/);
+    await page.getByRole('columnheader', { name: /Date/ }).getByRole('button').click();
+    await eventually(async () => expect(await page.getByRole('columnheader', { name: /Date/ }).getAttribute('aria-sort')).toBe('ascending'));
+    await eventually(async () => expect(await ui.historyRows().nth(0).innerText()).toMatch(/Ada Lovelace/));
     expect(await ui.historyRows().nth(1).innerText()).toMatch(/Alan Turing/);
 
     // Exports follow the filter.
@@ -285,7 +286,7 @@ describe('the agent journey on the sandbox instance', () => {
     expect(cell('reason')).toBe(REASON);
     expect(cell('operator_user_id')).toBe(OPERATOR);
     expect(cell('ended_reason')).toBe('operator');
-    const entries = JSON.parse(json) as { subject: { id: string }; status: string; reason: string }[];
+    const entries = (JSON.parse(json) as { impersonations: { subject: { id: string }; status: string; reason: string }[] }).impersonations;
     expect(entries).toHaveLength(1);
     expect(entries[0]).toMatchObject({ subject: { id: ADA }, status: 'ended', reason: REASON });
 

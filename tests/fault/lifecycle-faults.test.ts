@@ -5,9 +5,10 @@
 // Signed-in cases use real Chromium (EmulatedWindowHost); the rest use windows that load nothing.
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { ImpersonationView, LedgerEntry } from '../../src/shared/domain.ts';
+import type { ImpersonationView, LedgerEntry, UnknownCheck } from '../../src/shared/domain.ts';
 import type { WindowEvents, WindowHost, WindowSpec } from '../../src/main/impersonation/window-host.ts';
 import { SANDBOX_FIXTURES, startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
+import { CookieJar, signInWithTicket } from '../sandbox/helpers.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { EmulatedWindowHost } from '../support/emulated-window-host.ts';
 import { expectNothingLost, InertWindowHost, OS_USER, startRig, type Rig } from './rig.ts';
@@ -88,6 +89,35 @@ describe('minting while Clerk fails', () => {
     // The history says until when such a link could be used: not before Clerk's own expiry.
     expect(entry!.tokenExpiresAt).toBeGreaterThanOrEqual(minted!.expiresAt - 1000);
     expect(windows.opened).toEqual([]);
+    expectNothingLost(sandbox, await history(rig), expect);
+  });
+
+  it('"Check at Clerk" on an unknown entry finds the session its lost link created (by its reference) and ends it', async () => {
+    const rig = await world();
+    sandbox.faults.inject({ route: 'POST /actor_tokens', kind: 'drop', afterHandling: true, times: 1 });
+    await rig.error('impersonation:start', { profileId: 'sandbox', userId: ADA, reason: 'SUP-3', tokenTtlSeconds: 300, sessionMaxSeconds: 900, readOnly: false });
+    const [entry] = await history(rig);
+    expect(entry).toMatchObject({ status: 'unknown', actorTokenId: null });
+
+    // Nothing used the link yet: nothing to end, the entry stays unknown (the link may still be used).
+    const early = await rig.ok<UnknownCheck>('ledger:checkUnknown', { entryId: entry!.id });
+    expect(early).toMatchObject({ outcome: 'open', sessionsEnded: 0, entry: { status: 'unknown' } });
+
+    // Someone had the link after all (the answer was lost on the way, not the link).
+    const [minted] = sandbox.state.actorTokens();
+    await signInWithTicket(minted!.url, new CookieJar(), sandbox);
+    const sessionId = sandbox.state.actorTokens()[0]!.sessionId!;
+    expect(sandbox.state.session(sessionId)!.status).toBe('active');
+    // Another impersonation of the same user by the same operator is not taken for it.
+    const other = await started(rig);
+
+    const check = await rig.ok<UnknownCheck>('ledger:checkUnknown', { entryId: entry!.id });
+    expect(check).toMatchObject({ outcome: 'ended', sessionsEnded: 1, entry: { status: 'ended', sessionId, endedBy: { reason: 'operator', by: OS_USER } } });
+    expect(sandbox.state.session(sessionId)!.status).toBe('revoked');
+    expect(rig.entry(entry!.id)).toMatchObject({ status: 'ended', sessionId });
+    expect(rig.entry(other.id).status).toBe('pending');
+    // Once settled it cannot be checked again.
+    expect(await rig.error('ledger:checkUnknown', { entryId: entry!.id })).toMatchObject({ kind: 'conflict' });
     expectNothingLost(sandbox, await history(rig), expect);
   });
 

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createElectronStoreDocuments } from '../../src/main/electron/electron-store-document.ts';
+import { exportHistory } from '../../src/main/ledger/export.ts';
 import { Ledger } from '../../src/main/ledger/ledger.ts';
 import type { LedgerEntry, LedgerFilter } from '../../src/shared/domain.ts';
 import { newEntry, seededEntry, seedHistory, START } from '../support/ledger-history.ts';
@@ -20,7 +21,7 @@ const SIZE = 10_000;
 /** The reference answer, computed from the seed itself rather than by the ledger. */
 function expected(filter: LedgerFilter, extra: LedgerEntry[]): string[] {
   const all = [...Array.from({ length: SIZE }, (_, i) => seededEntry(i)), ...extra];
-  const op = filter.operator?.toLowerCase();
+  const op = filter.operator?.trim().toLowerCase();
   return all
     .filter(
       (e) =>
@@ -53,11 +54,25 @@ describe('the history at scale', () => {
       added.push(ledger.update(entry.id, { status: 'ended', endedAt: clock, endedBy: { reason: 'operator', by: 'agent1' } }));
     }
 
+    // An operator whose Clerk user id is another agent's OS user, and one matching on both columns:
+    // each entry is counted and listed once.
+    for (const [i, operator] of [
+      [20, { clerkUserId: 'agent7', osUser: 'someone-else' }],
+      [21, { clerkUserId: 'user_dual', osUser: 'USER_DUAL' }],
+    ] as const) {
+      const entry = ledger.begin({ ...newEntry(i), operator });
+      added.push(ledger.update(entry.id, { status: 'failed', endedAt: clock, error: 'Clerk was unreachable' }));
+    }
+
     const end = START + SIZE * 60_000;
     const filters: LedgerFilter[] = [
       { userId: 'user_42' },
       { operator: 'AGENT7' },
       { operator: 'user_op1' },
+      { operator: 'user_dual' },
+      { operator: ' Agent7 ', status: ['ended', 'failed'], profileId: 'prof_3' },
+      { operator: 'agent7', status: ['failed'] },
+      { operator: 'agent7', from: end - 86_400_000 },
       { status: ['failed', 'revoked'], profileId: 'prof_2' },
       { from: end - 86_400_000, to: end },
       {},
@@ -69,9 +84,15 @@ describe('the history at scale', () => {
       expect(first.entries.map((e) => e.id)).toEqual(want.slice(0, 50));
       const later = ledger.page(filter, 100, 50);
       expect(later.entries.map((e) => e.id)).toEqual(want.slice(100, 150));
+      const oldest = ledger.page(filter, 0, 50, 'oldest');
+      expect(oldest.entries.map((e) => e.id)).toEqual([...want].reverse().slice(0, 50));
+      // The export is answered by the same matcher: the same entries, every one of them.
+      const exported = exportHistory(ledger, 'json', filter);
+      expect(exported.count).toBe(first.total);
+      expect((JSON.parse(exported.content) as { impersonations: LedgerEntry[] }).impersonations.map((e) => e.id)).toEqual(want);
     }
     expect(ledger.query({ operator: 'agent7' }).map((e) => e.id)).toEqual(expected({ operator: 'agent7' }, added));
-    expect(await ledger.verify()).toMatchObject({ intact: true, events: SIZE + 60 });
+    expect(await ledger.verify()).toMatchObject({ intact: true, events: SIZE + 64 });
     ledger.close();
   }, 120_000);
 });

@@ -119,7 +119,14 @@ const FIELDS: Record<Channel, Record<string, Field>> = {
   'ledger:query': { filter },
   'ledger:revokeToken': { entryId: id },
   'ledger:export': { format: { kind: 'enum', values: ['csv', 'json'] }, filter },
-  'ledger:page': { filter, offset: { kind: 'int', min: 0, max: 10_000_000 }, limit: { kind: 'int', min: 1, max: 500 } },
+  'ledger:page': {
+    filter,
+    order: { kind: 'enum', values: ['newest', 'oldest'], optional: true },
+    offset: { kind: 'int', min: 0, max: 10_000_000 },
+    limit: { kind: 'int', min: 1, max: 500 },
+  },
+  'ledger:policyChanges': { filter, offset: { kind: 'int', min: 0, max: 10_000_000 }, limit: { kind: 'int', min: 1, max: 100 } },
+  'ledger:checkUnknown': { entryId: id },
   'ledger:verify': {},
   'audit:status': {},
   'deepLink:take': {},
@@ -615,6 +622,8 @@ describe('IPC fuzzing', () => {
     add('impersonation:end', 'unknown id', { id: 'no-such-impersonation' }, 'not-found');
     add('ledger:revokeToken', 'unknown entry', { entryId: 'no-such-entry' }, 'not-found');
     add('ledger:revokeToken', 'an entry already revoked', { entryId: services.ledger.query({})[0]!.id }, 'conflict');
+    add('ledger:checkUnknown', 'unknown entry', { entryId: 'no-such-entry' }, 'not-found');
+    add('ledger:checkUnknown', 'an entry that is not unknown', { entryId: services.ledger.query({})[0]!.id }, 'conflict');
     add('app:dismissNotice', 'index past the end', { index: 1000 }, 'ok');
     add('ledger:export', 'json of nothing', { format: 'json', filter: { userId: 'user_nobody', status: ['failed', 'failed'] } }, 'ok');
 

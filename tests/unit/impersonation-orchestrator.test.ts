@@ -375,6 +375,19 @@ describe('start', () => {
     expect(orchestrator.list()).toEqual([]);
   });
 
+  it('closes an unknown entry as expired when checked at Clerk after its link can no longer be used, and leaves it open before', async () => {
+    clerk.mint = async () => {
+      throw new AppError({ kind: 'ambiguous', message: 'Unclear whether Clerk managed to create the token.' });
+    };
+    await expect(orchestrator.start(request())).rejects.toMatchObject({ kind: 'ambiguous' });
+    const [unknown] = ledger.query();
+    expect(await orchestrator.checkUnknownAtClerk(unknown!.id, 'agent')).toMatchObject({ outcome: 'open', sessionsEnded: 0, entry: { status: 'unknown' } });
+    await clock.advance(unknown!.tokenExpiresAt - clock.time);
+    const checked = await orchestrator.checkUnknownAtClerk(unknown!.id, 'agent');
+    expect(checked).toMatchObject({ outcome: 'expired', sessionsEnded: 0, checkedAt: clock.time });
+    expect(ledger.get(unknown!.id)).toMatchObject({ status: 'expired', endedAt: clock.time, endedBy: { reason: 'operator', by: 'agent' } });
+  });
+
   it('records a refused mint as failed', async () => {
     clerk.mint = async () => {
       throw new AppError({ kind: 'quota', message: 'The monthly impersonation quota is used up.' });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { csvCell, toCsv, toJson } from '../../src/main/ledger/export.ts';
-import type { LedgerEntry } from '../../src/shared/domain.ts';
+import { csvCell, historyToJson, toCsv } from '../../src/main/ledger/export.ts';
+import type { LedgerEntry, PolicyChange } from '../../src/shared/domain.ts';
 
 const entry = (over: Partial<LedgerEntry> = {}): LedgerEntry => ({
   id: 'e1',
@@ -62,12 +62,14 @@ describe('toCsv', () => {
     expect(text.endsWith('\r\n')).toBe(true);
     const [header, first, second] = parseCsv(text);
     expect(header).toEqual([
-      'id', 'created_at', 'status', 'profile_id', 'profile_name', 'production', 'user_id', 'user_name', 'user_email',
+      'record', 'id', 'created_at', 'status', 'profile_id', 'profile_name', 'production', 'user_id', 'user_name', 'user_email',
       'operator_user_id', 'operator_os_user', 'reason', 'read_only', 'token_ttl_seconds', 'session_max_seconds',
       'token_expires_at', 'actor_token_id', 'session_id', 'accepted_at', 'ended_at', 'ended_reason', 'ended_by', 'error',
+      'policy_source', 'policy_changes',
     ]);
     const row = Object.fromEntries(header!.map((h, i) => [h, first![i]]));
     expect(row).toMatchObject({
+      record: 'impersonation',
       id: 'e1',
       created_at: '2025-01-02T03:04:05.000Z',
       ended_at: '2025-01-02T03:20:00.000Z',
@@ -108,10 +110,45 @@ describe('toCsv', () => {
   });
 });
 
-describe('toJson', () => {
-  it('round-trips entries exactly', () => {
+const change: PolicyChange = {
+  id: 'ev9',
+  at: Date.UTC(2025, 0, 3, 9, 0, 0),
+  source: 'local',
+  profileId: 'prod',
+  profileName: 'Acme production',
+  by: 'sam',
+  operatorId: 'user_op1',
+  origin: null,
+  changes: [
+    { key: 'requireReason', before: true, after: false },
+    { key: 'protectedRoles', before: ['admin'], after: [] },
+  ],
+};
+
+describe('policy changes in exports', () => {
+  it('adds a policy change as its own kind of row, with who, when and before → after', () => {
+    const [header, first, second] = parseCsv(toCsv([entry()], [change]));
+    expect(first![header!.indexOf('record')]).toBe('impersonation');
+    const row = Object.fromEntries(header!.map((h, i) => [h, second![i]]));
+    expect(row).toMatchObject({
+      record: 'policy_change',
+      id: 'ev9',
+      created_at: '2025-01-03T09:00:00.000Z',
+      profile_id: 'prod',
+      operator_user_id: 'user_op1',
+      operator_os_user: 'sam',
+      policy_source: 'local',
+      policy_changes: 'requireReason: true → false; protectedRoles: ["admin"] → []',
+      status: '',
+      user_id: '',
+    });
+  });
+});
+
+describe('historyToJson', () => {
+  it('round-trips entries and policy changes exactly, apart', () => {
     const entries = [entry(), entry({ id: 'e2', reason: 'ünïcode "quotes"\n', endedBy: null, error: 'Clerk was unreachable' })];
-    expect(JSON.parse(toJson(entries))).toEqual(entries);
-    expect(JSON.parse(toJson([]))).toEqual([]);
+    expect(JSON.parse(historyToJson(entries, [change]))).toEqual({ impersonations: entries, policyChanges: [change] });
+    expect(JSON.parse(historyToJson([]))).toEqual({ impersonations: [], policyChanges: [] });
   });
 });

@@ -1,20 +1,23 @@
-// The token history table: filters, sorting, the export filter sent to main, and export messages.
+// The token history screen's logic: the filter sent to main, paging, and what it says (exports,
+// policy changes, a check at Clerk). Filtering and ordering are main's (tests/integration/ledger-*).
 import { describe, expect, it } from 'vitest';
-import type { LedgerEntry } from '../../src/shared/domain.ts';
+import type { LedgerEntry, PolicyChange } from '../../src/shared/domain.ts';
 import {
   canRevoke,
   dayEnd,
   dayStart,
+  describeSetting,
   EMPTY_HISTORY_FILTER,
   exportMessage,
-  filterAndSort,
   isFiltered,
-  matchesFilter,
-  nextSort,
-  operatorOptions,
-  sortEntries,
-  subjectOptions,
+  lastOffset,
+  PAGE_SIZE,
+  pageKeyTarget,
+  pageLabel,
+  policyAuthor,
   toLedgerFilter,
+  unknownCheckMessage,
+  userIdProblem,
   type HistoryFilter,
 } from '../../src/renderer/src/data/history.ts';
 
@@ -56,27 +59,10 @@ const filter = (patch: Partial<HistoryFilter>): HistoryFilter => ({ ...EMPTY_HIS
 const ids = (list: LedgerEntry[]) => list.map((item) => item.id);
 
 describe('history filters', () => {
-  it('keeps everything with no filter', () => {
-    expect(ids(filterAndSort(entries, EMPTY_HISTORY_FILTER, { key: 'createdAt', direction: 'asc' }))).toEqual(['a', 'b', 'c', 'd', 'e']);
+  it('knows when a filter is set; blanks do not count', () => {
     expect(isFiltered(EMPTY_HISTORY_FILTER)).toBe(false);
-  });
-
-  it('filters by user, operator (Clerk id or OS user), status and instance', () => {
-    const sort = { key: 'createdAt', direction: 'asc' } as const;
-    expect(ids(filterAndSort(entries, filter({ userId: 'user_bob' }), sort))).toEqual(['b']);
-    expect(ids(filterAndSort(entries, filter({ operator: 'user_op2' }), sort))).toEqual(['c']);
-    expect(ids(filterAndSort(entries, filter({ operator: 'kim' }), sort))).toEqual(['c']);
-    expect(ids(filterAndSort(entries, filter({ statuses: ['pending', 'accepted'] }), sort))).toEqual(['b', 'd']);
-    expect(ids(filterAndSort(entries, filter({ profileId: 'dev' }), sort))).toEqual(['d']);
+    expect(isFiltered(filter({ operator: '   ' }))).toBe(false);
     expect(isFiltered(filter({ statuses: ['failed'] }))).toBe(true);
-  });
-
-  it('treats the date range as whole local days, both ends included', () => {
-    const sort = { key: 'createdAt', direction: 'asc' } as const;
-    expect(ids(filterAndSort(entries, filter({ from: '2025-03-05', to: '2025-03-05' }), sort))).toEqual(['b']);
-    expect(ids(filterAndSort(entries, filter({ from: '2025-03-06' }), sort))).toEqual(['c', 'd', 'e']);
-    expect(ids(filterAndSort(entries, filter({ to: '2025-03-01' }), sort))).toEqual(['a']);
-    expect(matchesFilter(entries[0]!, filter({ from: 'not a date' }))).toBe(true);
   });
 
   it('parses dates as local midnight and end of day', () => {
@@ -87,7 +73,14 @@ describe('history filters', () => {
     expect(dayStart('2025-3-5')).toBeUndefined();
   });
 
-  it('sends main the same filter for export', () => {
+  it('sends a typed user id only once main can take it, and says why not', () => {
+    expect(toLedgerFilter(filter({ userId: ' user_bob ', operator: ' Kim ' }))).toEqual({ userId: 'user_bob', operator: 'Kim' });
+    expect(toLedgerFilter(filter({ userId: 'user bob' }))).toEqual({});
+    expect(userIdProblem('user bob')).toMatch(/letters, digits/);
+    expect(userIdProblem('user_bob')).toBe('');
+  });
+
+  it('sends main the same filter for pages and export', () => {
     expect(toLedgerFilter(EMPTY_HISTORY_FILTER)).toEqual({});
     expect(
       toLedgerFilter(filter({ userId: 'user_bob', operator: 'user_op1', statuses: ['pending'], profileId: 'prod', from: '2025-03-05', to: '2025-03-06' })),
@@ -102,54 +95,59 @@ describe('history filters', () => {
   });
 });
 
-describe('history sorting', () => {
-  it('sorts by date, newest first by default, ties by newest then id', () => {
-    expect(ids(sortEntries(entries, { key: 'createdAt', direction: 'desc' }))).toEqual(['d', 'e', 'c', 'b', 'a']);
+describe('history pages', () => {
+  it('pages with Page Up/Down, Home and End, never past either end', () => {
+    const total = 3 * PAGE_SIZE + 1;
+    expect(lastOffset(total)).toBe(3 * PAGE_SIZE);
+    expect(lastOffset(0)).toBe(0);
+    expect(pageKeyTarget('PageDown', { offset: 0, total })).toBe(PAGE_SIZE);
+    expect(pageKeyTarget('PageUp', { offset: PAGE_SIZE, total })).toBe(0);
+    expect(pageKeyTarget('PageUp', { offset: 0, total })).toBeNull();
+    expect(pageKeyTarget('End', { offset: 0, total })).toBe(3 * PAGE_SIZE);
+    expect(pageKeyTarget('PageDown', { offset: 3 * PAGE_SIZE, total })).toBeNull();
+    expect(pageKeyTarget('Home', { offset: 2 * PAGE_SIZE, total })).toBe(0);
+    expect(pageKeyTarget('ArrowDown', { offset: 0, total })).toBeNull();
   });
 
-  it('sorts text columns case-insensitively in both directions', () => {
-    expect(ids(sortEntries(entries, { key: 'subject', direction: 'asc' })).slice(0, 4)).toEqual(['d', 'c', 'a', 'b']);
-    expect(ids(sortEntries(entries, { key: 'subject', direction: 'desc' }))[0]).toBe('e');
-    expect(ids(sortEntries(entries, { key: 'operator', direction: 'asc' }))[0]).toBe('c');
-    expect(ids(sortEntries(entries, { key: 'profile', direction: 'asc' }))[0]).toBe('d');
-    expect(ids(sortEntries(entries, { key: 'status', direction: 'asc' }))).toEqual(['a', 'e', 'b', 'd', 'c']);
-  });
-
-  it('does not modify the input', () => {
-    const copy = [...entries];
-    sortEntries(entries, { key: 'reason', direction: 'asc' });
-    expect(entries).toEqual(copy);
-  });
-
-  it('flips direction on the same column and starts fresh on another', () => {
-    expect(nextSort({ key: 'createdAt', direction: 'desc' }, 'createdAt')).toEqual({ key: 'createdAt', direction: 'asc' });
-    expect(nextSort({ key: 'createdAt', direction: 'desc' }, 'subject')).toEqual({ key: 'subject', direction: 'asc' });
-    expect(nextSort({ key: 'subject', direction: 'asc' }, 'createdAt')).toEqual({ key: 'createdAt', direction: 'desc' });
+  it('says which rows of how many are shown', () => {
+    expect(pageLabel(PAGE_SIZE, PAGE_SIZE, 100_000)).toBe(`Page 2 of 2,000 · ${PAGE_SIZE + 1}–${2 * PAGE_SIZE} of 100,000 impersonations`);
+    expect(pageLabel(0, 1, 1)).toBe('Page 1 of 1 · 1–1 of 1 impersonation');
+    expect(pageLabel(0, 0, 0)).toBe('0 impersonations');
   });
 });
 
 describe('history options and actions', () => {
-  it('lists each subject and operator once, labelled', () => {
-    expect(subjectOptions(entries)).toEqual([
-      { value: 'user_ada', label: 'Ada Lovelace (ada@acme.test)' },
-      { value: 'user_bob', label: 'bob Stone' },
-      { value: 'user_cy', label: 'Cy Young (cy@acme.test)' },
-    ]);
-    expect(operatorOptions(entries, new Map([['user_op1', 'Sam Support']]))).toEqual([
-      { value: 'user_op2', label: 'kim · user_op2' },
-      { value: 'user_op1', label: 'Sam Support · sam' },
-    ]);
-  });
-
   it('offers revoke only for pending tokens with a known id', () => {
     expect(entries.filter(canRevoke).map((item) => item.id)).toEqual(['b']);
     expect(canRevoke(entry('x', { status: 'pending', actorTokenId: null }))).toBe(false);
   });
 
   it('words export results', () => {
-    expect(exportMessage({ path: '/home/sam/history.csv', count: 12 })).toBe('Exported 12 entries to /home/sam/history.csv');
-    expect(exportMessage({ path: '/tmp/h.json', count: 1 })).toBe('Exported 1 entry to /tmp/h.json');
-    expect(exportMessage({ path: '/tmp/h.json', count: 12345 })).toBe('Exported 12,345 entries to /tmp/h.json');
-    expect(exportMessage({ path: null, count: 12 })).toBe('Export cancelled: nothing was saved.');
+    expect(exportMessage({ path: '/home/sam/history.csv', count: 12, policyChanges: 0 })).toBe('Exported 12 entries to /home/sam/history.csv');
+    expect(exportMessage({ path: '/tmp/h.json', count: 1, policyChanges: 1 })).toBe('Exported 1 entry and 1 policy change to /tmp/h.json');
+    expect(exportMessage({ path: '/tmp/h.json', count: 12345, policyChanges: 3 })).toBe('Exported 12,345 entries and 3 policy changes to /tmp/h.json');
+    expect(exportMessage({ path: null, count: 12, policyChanges: 2 })).toBe('Export cancelled: nothing was saved.');
+  });
+
+  it('words a policy change: each setting before → after, and who made it', () => {
+    expect(describeSetting({ key: 'requireReason', before: true, after: false })).toBe('Require a reason: on → off');
+    expect(describeSetting({ key: 'maxSessionSeconds', before: 1800, after: 900 })).toBe('Longest session: 30 min → 15 min');
+    expect(describeSetting({ key: 'protectedRoles', before: ['admin'], after: [] })).toBe('Protected roles: admin → none');
+    expect(describeSetting({ key: 'allowedInstances', before: null, after: ['sk_live_…abcd'] })).toBe('Allowed instances: not set → sk_live_…abcd');
+    const local: PolicyChange = { id: 'ev1', at: 0, source: 'local', profileId: 'p', profileName: 'Acme', by: 'sam', operatorId: 'user_op1', origin: null, changes: [] };
+    expect(policyAuthor(local, new Map([['user_op1', 'Sam Support']]))).toBe('Sam Support, on this computer as sam');
+    expect(policyAuthor({ ...local, source: 'organisation', by: null, operatorId: null, origin: '/etc/understudy/policy.json' }, new Map())).toBe(
+      'Your organisation (/etc/understudy/policy.json)',
+    );
+  });
+
+  it('says what a check at Clerk found for a link Clerk never confirmed', () => {
+    const now = at('2025-03-10T12:00:00');
+    const unknown = entry('u', { status: 'unknown', actorTokenId: null, tokenExpiresAt: at('2025-03-10T12:10:00') });
+    expect(unknownCheckMessage({ entry: { ...unknown, status: 'ended' }, sessionsEnded: 1, outcome: 'ended', checkedAt: now }, now)).toMatch(
+      /^Clerk had a session of Ada Lovelace from this link: ended it at Clerk \(checked .+\)\. The record now says Ended\.$/,
+    );
+    expect(unknownCheckMessage({ entry: unknown, sessionsEnded: 0, outcome: 'open', checkedAt: now }, now)).toMatch(/could still be used until .+ \(in 10 minutes\); check again before then\.$/);
+    expect(unknownCheckMessage({ entry: { ...unknown, status: 'expired' }, sessionsEnded: 0, outcome: 'expired', checkedAt: now }, now)).toMatch(/the link has expired: nothing is left/);
   });
 });

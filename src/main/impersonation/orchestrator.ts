@@ -7,7 +7,7 @@
 //          → record (ended / revoked / expired / failed, with who and why)
 //   recover: entries a crashed run left live are ended at Clerk and in the ledger.
 // The ledger is written before every step that can leave something behind at Clerk.
-import type { ImpersonationPhase, ImpersonationView, LedgerEntry, Operator, Profile, EndReason, SessionSummary } from '../../shared/domain.ts';
+import type { ImpersonationPhase, ImpersonationView, LedgerEntry, Operator, Profile, EndReason, SessionSummary, UnknownCheck } from '../../shared/domain.ts';
 import { AppError } from '../../shared/errors.ts';
 import { SessionTokenTimingError, type ClerkGateway, type ClerkUser, type VerifiedSession } from '../clerk/gateway.ts';
 import type { ProfileService } from '../credentials/profile-service.ts';
@@ -582,6 +582,35 @@ export class Orchestrator {
     }
     await this.#settleLeftover(entry, 'revoked-token', by);
     return this.#entry(entryId);
+  }
+
+  /**
+   * `ledger:checkUnknown`: a mint whose answer was lost may have left a link at Clerk. Its id is not
+   * known, so the link cannot be revoked; a session created from it is found by this impersonation's
+   * actor reference (as recovery does) and ended through the same clean-up path. The entry closes
+   * once nothing can remain: sessions ended, or the link expired without one.
+   */
+  async checkUnknownAtClerk(entryId: string, by: string): Promise<UnknownCheck> {
+    const entry = this.#entry(entryId);
+    if (entry.status !== 'unknown') {
+      throw new AppError({ kind: 'conflict', message: `Only an impersonation whose sign-in link Clerk never confirmed can be checked; this one is ${entry.status}.` });
+    }
+    const gateway = this.#deps.profiles.gateway(entry.profileId);
+    const sessions = await this.#sessionsFrom(gateway, { subjectId: entry.subject.id, operatorUserId: entry.operator.clerkUserId, ref: entry.id });
+    for (const session of sessions) await this.#revokeSession(gateway, session);
+    const checkedAt = this.#deps.now();
+    const endedBy = { reason: 'operator' as const, by };
+    // Recorded directly (not #record): if the history cannot be written, the agent must hear it.
+    const { ledger } = this.#deps;
+    if (sessions[0]) {
+      const ended = ledger.update(entry.id, { status: 'ended', sessionId: sessions[0], endedAt: checkedAt, endedBy });
+      return { entry: ended, sessionsEnded: sessions.length, outcome: 'ended', checkedAt };
+    }
+    if (checkedAt >= entry.tokenExpiresAt) {
+      const expired = ledger.update(entry.id, { status: 'expired', endedAt: checkedAt, endedBy });
+      return { entry: expired, sessionsEnded: 0, outcome: 'expired', checkedAt };
+    }
+    return { entry, sessionsEnded: 0, outcome: 'open', checkedAt };
   }
 
   /**

@@ -1,12 +1,30 @@
 // History exports for audits. CSV follows RFC 4180 (CRLF rows, quoted fields where needed) and is
 // safe to open in a spreadsheet: a cell that would start a formula is prefixed with `'`, since
 // reasons, names and emails are typed by operators and customers.
-import type { ClerkCheckReport, LedgerEntry } from '../../shared/domain.ts';
+// An export holds the impersonations a filter matches and the policy changes the same filter
+// matches (history-filter.ts decides both, as it does for the console's pages).
+import type { ClerkCheckReport, LedgerEntry, LedgerFilter, PolicyChange } from '../../shared/domain.ts';
+import type { Ledger } from './ledger.ts';
 
 type Cell = string | number | boolean | null;
 type Columns<T> = readonly [header: string, value: (row: T) => Cell][];
 
+export interface HistoryExport {
+  content: string;
+  /** Impersonations written. */
+  count: number;
+  policyChanges: number;
+}
+
+/** Everything the filter matches, as one CSV or JSON document. */
+export function exportHistory(ledger: Ledger, format: 'csv' | 'json', filter: LedgerFilter): HistoryExport {
+  const entries = ledger.query(filter);
+  const { changes } = ledger.policyChanges(filter);
+  return { content: format === 'csv' ? toCsv(entries, changes) : historyToJson(entries, changes), count: entries.length, policyChanges: changes.length };
+}
+
 const COLUMNS: Columns<LedgerEntry> = [
+  ['record', () => 'impersonation'],
   ['id', (e) => e.id],
   ['created_at', (e) => iso(e.createdAt)],
   ['status', (e) => e.status],
@@ -30,14 +48,35 @@ const COLUMNS: Columns<LedgerEntry> = [
   ['ended_reason', (e) => e.endedBy?.reason ?? null],
   ['ended_by', (e) => e.endedBy?.by ?? null],
   ['error', (e) => e.error],
+  ['policy_source', () => null],
+  ['policy_changes', () => null],
 ];
 
-export function toCsv(entries: readonly LedgerEntry[]): string {
-  return csvOf(COLUMNS, entries);
+/** A policy change fills the columns that mean the same thing; the rest stay empty. */
+const POLICY_CELLS: Readonly<Record<string, (change: PolicyChange) => Cell>> = {
+  record: () => 'policy_change',
+  id: (c) => c.id,
+  created_at: (c) => iso(c.at),
+  profile_id: (c) => c.profileId,
+  profile_name: (c) => c.profileName,
+  operator_user_id: (c) => c.operatorId,
+  operator_os_user: (c) => c.by,
+  policy_source: (c) => (c.source === 'organisation' && c.origin ? `organisation (${c.origin})` : c.source),
+  policy_changes: (c) => c.changes.map((change) => `${change.key}: ${JSON.stringify(change.before)} → ${JSON.stringify(change.after)}`).join('; '),
+};
+
+export function toCsv(entries: readonly LedgerEntry[], policyChanges: readonly PolicyChange[] = []): string {
+  const rows = [...entries.map((entry) => COLUMNS.map(([, value]) => value(entry))), ...policyChanges.map((change) => COLUMNS.map(([header]) => POLICY_CELLS[header]?.(change) ?? null))];
+  return csvRows(COLUMNS.map(([header]) => header), rows);
 }
 
 export function toJson(value: unknown): string {
   return JSON.stringify(value, null, 2) + '\n';
+}
+
+/** A history export: the impersonations and the policy changes, apart. */
+export function historyToJson(entries: readonly LedgerEntry[], policyChanges: readonly PolicyChange[] = []): string {
+  return toJson({ impersonations: entries, policyChanges });
 }
 
 /** One finding of a "Check with Clerk" report per row, whatever its kind. */
@@ -88,9 +127,11 @@ export function checkToCsv(report: ClerkCheckReport): string {
 }
 
 function csvOf<T>(columns: Columns<T>, rows: readonly T[]): string {
-  const lines = [columns.map(([header]) => csvCell(header))];
-  for (const row of rows) lines.push(columns.map(([, value]) => csvCell(value(row))));
-  return lines.map((line) => line.join(',')).join('\r\n') + '\r\n';
+  return csvRows(columns.map(([header]) => header), rows.map((row) => columns.map(([, value]) => value(row))));
+}
+
+function csvRows(headers: readonly string[], rows: readonly (readonly Cell[])[]): string {
+  return [headers, ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
 }
 
 export function csvCell(value: Cell): string {

@@ -36,8 +36,14 @@ CREATE TABLE IF NOT EXISTS entries (
 );
 CREATE INDEX IF NOT EXISTS entries_created ON entries (created_at);
 CREATE INDEX IF NOT EXISTS entries_subject ON entries (subject_id, created_at);
-CREATE INDEX IF NOT EXISTS entries_operator ON entries (operator_id, created_at);
-CREATE INDEX IF NOT EXISTS entries_os_user ON entries (os_user, created_at);
+-- The operator filter reads one of these two in date order (history-filter.ts). They cover every
+-- other filtered column, so combined filters are checked in the index without reading rows.
+-- (They replace the narrower entries_operator / entries_os_user of earlier builds: index-only, so
+-- the format number stays; the first open after the upgrade builds them once.)
+DROP INDEX IF EXISTS entries_operator;
+DROP INDEX IF EXISTS entries_os_user;
+CREATE INDEX IF NOT EXISTS entries_by_operator ON entries (operator_id, created_at, seq, status, profile_id, subject_id);
+CREATE INDEX IF NOT EXISTS entries_by_os_user ON entries (os_user, created_at, seq, status, profile_id, subject_id, operator_id);
 CREATE INDEX IF NOT EXISTS entries_status ON entries (status, profile_id, created_at);
 CREATE INDEX IF NOT EXISTS entries_profile ON entries (profile_id, created_at);
 CREATE TABLE IF NOT EXISTS entry_docs (seq INTEGER PRIMARY KEY REFERENCES entries (seq), json TEXT NOT NULL);

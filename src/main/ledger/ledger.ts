@@ -9,11 +9,14 @@ import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type {
   HistoryEvent,
   HistoryEventType,
+  HistoryOrder,
   HistoryVerification,
   LedgerEntry,
   LedgerFilter,
   LedgerPage,
   LedgerStatus,
+  PolicyChange,
+  PolicyChangePage,
 } from '../../shared/domain.ts';
 import { LIVE_STATUSES } from '../../shared/domain.ts';
 import { AppError } from '../../shared/errors.ts';
@@ -22,8 +25,10 @@ import { redact } from '../redact.ts';
 import { AuditCursors } from './audit-cursors.ts';
 import { eventHash, GENESIS_HASH } from './hash-chain.ts';
 import { NewerHistoryError, openHistoryDb, transaction } from './history-db.ts';
+import { countMatching, matchingEntries, matchingPolicyChanges } from './history-filter.ts';
 import { readJsonHistory, setAside } from './json-history.ts';
 import { isTerminal, newEntrySchema, patchSchema } from './ledger-schema.ts';
+import { toPolicyChange } from './policy-changes.ts';
 import { canMove } from './transitions.ts';
 
 /** The fields the caller knows before minting. */
@@ -243,27 +248,40 @@ export class Ledger {
 
   /** Every matching entry, newest first (exports). `from`/`to` are inclusive bounds on createdAt. */
   query(filter: LedgerFilter = {}): LedgerEntry[] {
-    const { where, params } = whereOf(filter);
+    const { sql, params } = matchingEntries(filter);
     const rows = this.#db
-      .prepare(`SELECT d.json FROM entries e JOIN entry_docs d ON d.seq = e.seq ${where} ORDER BY e.created_at DESC, e.seq DESC`)
+      .prepare(`SELECT d.json FROM (${sql}) p JOIN entry_docs d ON d.seq = p.seq ORDER BY p.created_at DESC, p.seq DESC`)
       .all(...params) as { json: string }[];
     return rows.map((row) => toEntry(row.json));
   }
 
-  /** One page of matching entries, newest first, with the total: what the console shows. */
-  page(filter: LedgerFilter = {}, offset = 0, limit = 100): LedgerPage {
+  /** One page of matching entries in `order`, with the total: what the console shows. */
+  page(filter: LedgerFilter = {}, offset = 0, limit = 100, order: HistoryOrder = 'newest'): LedgerPage {
     const size = Math.max(1, Math.min(MAX_PAGE, Math.trunc(limit)));
     const start = Math.max(0, Math.trunc(offset));
-    const { where, params } = whereOf(filter);
-    // The page is chosen on the small table; only its entries' JSON is read.
+    const { sql, params } = matchingEntries(filter, order);
+    const dir = order === 'newest' ? 'DESC' : 'ASC';
+    // The page is chosen on the small table and its indexes; only its entries' JSON is read.
     const rows = this.#db
-      .prepare(
-        `SELECT d.json FROM (SELECT e.seq, e.created_at FROM entries e ${where} ORDER BY e.created_at DESC, e.seq DESC LIMIT ? OFFSET ?) p ` +
-          'JOIN entry_docs d ON d.seq = p.seq ORDER BY p.created_at DESC, p.seq DESC',
-      )
+      .prepare(`SELECT d.json FROM (${sql} LIMIT ? OFFSET ?) p JOIN entry_docs d ON d.seq = p.seq ORDER BY p.created_at ${dir}, p.seq ${dir}`)
       .all(...params, size, start) as { json: string }[];
-    const total = (this.#db.prepare(`SELECT count(*) AS n FROM entries e ${where}`).get(...params) as { n: number }).n;
+    const count = countMatching(filter);
+    const total = (this.#db.prepare(count.sql).get(...count.params) as { n: number }).n;
     return { entries: rows.map((row) => toEntry(row.json)), total, offset: start, limit: size };
+  }
+
+  /** Policy changes the filter matches, newest first (all of them without a limit: exports). */
+  policyChanges(filter: LedgerFilter = {}, offset = 0, limit?: number): PolicyChangePage {
+    const matching = matchingPolicyChanges(filter);
+    const start = Math.max(0, Math.trunc(offset));
+    if (!matching) return { changes: [], total: 0, offset: start, limit: limit ?? 0 };
+    const paged = limit === undefined ? '' : ' LIMIT ? OFFSET ?';
+    const rows = this.#db
+      .prepare(`SELECT * ${matching.sql} ORDER BY seq DESC${paged}`)
+      .all(...matching.params, ...(limit === undefined ? [] : [limit, start])) as unknown as EventRow[];
+    const total = (this.#db.prepare(`SELECT count(*) AS n ${matching.sql}`).get(...matching.params) as { n: number }).n;
+    const changes: PolicyChange[] = rows.map((row) => toPolicyChange(toEvent(row)));
+    return { changes, total, offset: start, limit: limit ?? changes.length };
   }
 
   /** Entries that may still have a token or a session at Clerk (minting, pending, accepted), newest first. */
@@ -488,40 +506,6 @@ function deriveInto(derived: Map<string, LedgerEntry>, row: EventRow, broken: (p
 /** Entries are stored as JSON.stringify of the same construction the replay does, so equal text. */
 function sameEntry(expected: LedgerEntry, json: string | null): boolean {
   return json !== null && JSON.stringify(expected) === json;
-}
-
-function whereOf(filter: LedgerFilter): { where: string; params: (string | number)[] } {
-  const clauses: string[] = [];
-  const params: (string | number)[] = [];
-  if (filter.userId !== undefined) {
-    clauses.push('e.subject_id = ?');
-    params.push(filter.userId);
-  }
-  if (filter.profileId !== undefined) {
-    clauses.push('e.profile_id = ?');
-    params.push(filter.profileId);
-  }
-  // An empty status list means "any status", like an absent one.
-  if (filter.status && filter.status.length > 0) {
-    clauses.push(`e.status IN (${filter.status.map(() => '?').join(', ')})`);
-    params.push(...filter.status);
-  }
-  // The operator matches their Clerk user id or their OS user, whole and case-insensitively: the same
-  // rule for the screen and for exports, since both come through here.
-  const operator = filter.operator?.trim().toLowerCase();
-  if (operator) {
-    clauses.push('(e.operator_id = ? OR e.os_user = ?)');
-    params.push(operator, operator);
-  }
-  if (filter.from !== undefined) {
-    clauses.push('e.created_at >= ?');
-    params.push(filter.from);
-  }
-  if (filter.to !== undefined) {
-    clauses.push('e.created_at <= ?');
-    params.push(filter.to);
-  }
-  return { where: clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '', params };
 }
 
 function toEvent(row: EventRow): HistoryEvent {

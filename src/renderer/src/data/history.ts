@@ -1,11 +1,13 @@
-// The token history table's logic: filtering, sorting and the filter main understands (for export),
-// kept apart from React so it is tested as plain functions.
-import type { LedgerEntry, LedgerFilter, LedgerStatus } from '../../../shared/domain.ts';
+// The token history screen's logic, apart from React so it is tested as plain functions. Main owns
+// filtering, ordering and counting (one page at a time); this module turns the screen's fields into
+// main's filter and main's answers into words.
+import type { HistoryOrder, LedgerEntry, LedgerFilter, LedgerStatus, Policy, PolicyChange, PolicySettingChange, UnknownCheck } from '../../../shared/domain.ts';
+import { formatDuration, formatTime, localizeInstants } from './time.ts';
 
 export interface HistoryFilter {
-  /** Subject user id, '' for everyone. */
+  /** Subject user id (whole), '' for everyone. */
   userId: string;
-  /** Operator's Clerk user id, '' for everyone. */
+  /** Operator's Clerk user id or OS user (whole, any case), '' for everyone. */
   operator: string;
   /** Empty: every status. */
   statuses: LedgerStatus[];
@@ -17,12 +19,8 @@ export interface HistoryFilter {
 
 export const EMPTY_HISTORY_FILTER: HistoryFilter = { userId: '', operator: '', statuses: [], profileId: '', from: '', to: '' };
 
-export type SortKey = 'createdAt' | 'subject' | 'operator' | 'status' | 'profile' | 'reason';
-export interface Sort {
-  key: SortKey;
-  direction: 'asc' | 'desc';
-}
-export const DEFAULT_SORT: Sort = { key: 'createdAt', direction: 'desc' };
+/** Rows per page: what one `ledger:page` call asks for. */
+export const PAGE_SIZE = 50;
 
 export const STATUS_LABELS: Record<LedgerStatus, string> = {
   minting: 'Creating token',
@@ -54,11 +52,20 @@ export function dayEnd(date: string): number | undefined {
   return new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3]) + 1).getTime() - 1;
 }
 
-/** The same filter in the contract's terms, for `ledger:export`. */
+const ID = /^[A-Za-z0-9_-]+$/;
+
+/** A typed user id main can take, or the reason it cannot ('' when empty or fine). */
+export function userIdProblem(value: string): string {
+  const id = value.trim();
+  return id === '' || ID.test(id) ? '' : 'A user id has only letters, digits, _ and - (user_…).';
+}
+
+/** The screen's filter in the contract's terms: what `ledger:page`, `ledger:policyChanges` and `ledger:export` get. */
 export function toLedgerFilter(filter: HistoryFilter): LedgerFilter {
   const result: LedgerFilter = {};
-  if (filter.userId) result.userId = filter.userId;
-  if (filter.operator) result.operator = filter.operator;
+  const userId = filter.userId.trim();
+  if (userId && !userIdProblem(userId)) result.userId = userId;
+  if (filter.operator.trim()) result.operator = filter.operator.trim();
   if (filter.statuses.length) result.status = [...filter.statuses];
   if (filter.profileId) result.profileId = filter.profileId;
   const from = dayStart(filter.from);
@@ -68,85 +75,39 @@ export function toLedgerFilter(filter: HistoryFilter): LedgerFilter {
   return result;
 }
 
-export function matchesFilter(entry: LedgerEntry, filter: HistoryFilter): boolean {
-  if (filter.userId && entry.subject.id !== filter.userId) return false;
-  if (filter.operator && entry.operator.clerkUserId !== filter.operator && entry.operator.osUser !== filter.operator) return false;
-  if (filter.statuses.length && !filter.statuses.includes(entry.status)) return false;
-  if (filter.profileId && entry.profileId !== filter.profileId) return false;
-  const from = dayStart(filter.from);
-  const to = dayEnd(filter.to);
-  if (from !== undefined && entry.createdAt < from) return false;
-  if (to !== undefined && entry.createdAt > to) return false;
-  return true;
-}
-
 export function isFiltered(filter: HistoryFilter): boolean {
-  return Boolean(filter.userId || filter.operator || filter.statuses.length || filter.profileId || filter.from || filter.to);
+  return Boolean(filter.userId.trim() || filter.operator.trim() || filter.statuses.length || filter.profileId || filter.from || filter.to);
 }
 
-const text = (value: string) => value.toLocaleLowerCase();
-const sortValue: Record<SortKey, (entry: LedgerEntry) => string | number> = {
-  createdAt: (entry) => entry.createdAt,
-  subject: (entry) => text(entry.subject.name || entry.subject.email || entry.subject.id),
-  operator: (entry) => text(entry.operator.osUser + ' ' + entry.operator.clerkUserId),
-  status: (entry) => text(STATUS_LABELS[entry.status]),
-  profile: (entry) => text(entry.profileName),
-  reason: (entry) => text(entry.reason),
-};
-
-/** A new sorted array; ties fall back to newest first, then id, so the order is stable. */
-export function sortEntries(entries: readonly LedgerEntry[], sort: Sort): LedgerEntry[] {
-  const value = sortValue[sort.key];
-  const sign = sort.direction === 'asc' ? 1 : -1;
-  return [...entries].sort((a, b) => {
-    const left = value(a);
-    const right = value(b);
-    let order = typeof left === 'number' && typeof right === 'number' ? left - right : String(left).localeCompare(String(right));
-    if (order !== 0) return order * sign;
-    order = b.createdAt - a.createdAt;
-    return order !== 0 ? order : a.id.localeCompare(b.id);
-  });
+export interface PageState {
+  offset: number;
+  total: number;
 }
 
-/** Clicking a column: the same column flips direction; a new one starts newest/A first. */
-export function nextSort(current: Sort, key: SortKey): Sort {
-  if (current.key === key) return { key, direction: current.direction === 'asc' ? 'desc' : 'asc' };
-  return { key, direction: key === 'createdAt' ? 'desc' : 'asc' };
+export function lastOffset(total: number): number {
+  return total === 0 ? 0 : Math.floor((total - 1) / PAGE_SIZE) * PAGE_SIZE;
 }
 
-export function filterAndSort(entries: readonly LedgerEntry[], filter: HistoryFilter, sort: Sort): LedgerEntry[] {
-  return sortEntries(
-    entries.filter((entry) => matchesFilter(entry, filter)),
-    sort,
-  );
+/** The offset a paging key leads to, or null when the key does not page (or there is nowhere to go). */
+export function pageKeyTarget(key: string, page: PageState): number | null {
+  const last = lastOffset(page.total);
+  const target =
+    key === 'PageDown' ? Math.min(page.offset + PAGE_SIZE, last) : key === 'PageUp' ? Math.max(page.offset - PAGE_SIZE, 0) : key === 'Home' ? 0 : key === 'End' ? last : null;
+  return target === null || target === page.offset ? null : target;
 }
 
-export interface Option {
-  value: string;
-  label: string;
+const count = (n: number) => n.toLocaleString('en-US');
+
+/** "Page 2 of 2,000 · 51–100 of 100,000 impersonations". */
+export function pageLabel(offset: number, shown: number, total: number): string {
+  const noun = total === 1 ? 'impersonation' : 'impersonations';
+  if (total === 0) return `0 ${noun}`;
+  const pages = Math.ceil(total / PAGE_SIZE);
+  return `Page ${count(Math.floor(offset / PAGE_SIZE) + 1)} of ${count(pages)} · ${count(offset + 1)}–${count(offset + shown)} of ${count(total)} ${noun}`;
 }
 
-/** The people in the history, for the user filter: one option per subject id, by name. */
-export function subjectOptions(entries: readonly LedgerEntry[]): Option[] {
-  const seen = new Map<string, string>();
-  for (const entry of entries) {
-    if (seen.has(entry.subject.id)) continue;
-    const { name, email, id } = entry.subject;
-    seen.set(id, name ? (email ? `${name} (${email})` : name) : (email ?? id));
-  }
-  return [...seen].map(([value, label]) => ({ value, label })).sort((a, b) => a.label.localeCompare(b.label));
-}
-
-/** Operators in the history; `names` maps a Clerk user id to a known operator name. */
-export function operatorOptions(entries: readonly LedgerEntry[], names: ReadonlyMap<string, string> = new Map()): Option[] {
-  const seen = new Map<string, string>();
-  for (const entry of entries) {
-    const { clerkUserId, osUser } = entry.operator;
-    if (seen.has(clerkUserId)) continue;
-    const name = names.get(clerkUserId);
-    seen.set(clerkUserId, name ? `${name} · ${osUser}` : `${osUser} · ${clerkUserId}`);
-  }
-  return [...seen].map(([value, label]) => ({ value, label })).sort((a, b) => a.label.localeCompare(b.label));
+export function orderLabel(order: HistoryOrder): string {
+  return order === 'newest' ? 'newest first' : 'oldest first';
 }
 
 /** Only a token nobody has used yet can be revoked; an accepted one is ended as a session instead. */
@@ -154,8 +115,62 @@ export function canRevoke(entry: LedgerEntry): boolean {
   return entry.status === 'pending' && entry.actorTokenId !== null;
 }
 
-export function exportMessage(result: { path: string | null; count: number }): string {
+export function exportMessage(result: { path: string | null; count: number; policyChanges: number }): string {
   if (result.path === null) return 'Export cancelled: nothing was saved.';
-  const entries = result.count === 1 ? '1 entry' : `${result.count.toLocaleString('en-US')} entries`;
-  return `Exported ${entries} to ${result.path}`;
+  const entries = result.count === 1 ? '1 entry' : `${count(result.count)} entries`;
+  const changes = result.policyChanges === 0 ? '' : result.policyChanges === 1 ? ' and 1 policy change' : ` and ${count(result.policyChanges)} policy changes`;
+  return `Exported ${entries}${changes} to ${result.path}`;
 }
+
+const POLICY_LABELS: Record<keyof Policy, string> = {
+  requireReason: 'Require a reason',
+  maxTokenTtlSeconds: 'Longest sign-in link',
+  maxSessionSeconds: 'Longest session',
+  protectedRoles: 'Protected roles',
+  protectBanned: 'Protect banned users',
+  protectedUserIds: 'Protected user ids',
+  confirmProduction: 'Confirm production',
+};
+/** Keys only an organisation's policy has (policy/org-policy.ts). */
+const ORG_LABELS: Record<string, string> = {
+  allowedInstances: 'Allowed instances',
+  allowedOperators: 'Allowed operators',
+  auditSinks: 'Audit destinations',
+  auditDelivery: 'Audit delivery',
+  invalid: 'Policy file problem',
+};
+
+function settingValue(key: string, value: unknown): string {
+  if (value === null || value === undefined) return 'not set';
+  if (typeof value === 'boolean') return value ? 'on' : 'off';
+  if (typeof value === 'number' && key.endsWith('Seconds')) return formatDuration(value);
+  if (Array.isArray(value)) return value.length === 0 ? 'none' : value.map(String).join(', ');
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** "Require a reason: on → off". */
+export function describeSetting(change: PolicySettingChange): string {
+  const label = POLICY_LABELS[change.key as keyof Policy] ?? ORG_LABELS[change.key] ?? change.key;
+  return `${label}: ${settingValue(change.key, change.before)} → ${settingValue(change.key, change.after)}`;
+}
+
+/** Who made a policy change, in words. */
+export function policyAuthor(change: PolicyChange, operatorNames: ReadonlyMap<string, string>): string {
+  if (change.source === 'organisation') return change.origin ? `Your organisation (${change.origin})` : 'Your organisation (policy removed)';
+  const name = change.operatorId ? operatorNames.get(change.operatorId) : undefined;
+  return [name, change.by ? `on this computer as ${change.by}` : null].filter(Boolean).join(', ') || 'Unknown';
+}
+
+/** What "Check at Clerk" found, in plain words. */
+export function unknownCheckMessage(check: UnknownCheck, now: number): string {
+  const name = check.entry.subject.name || check.entry.subject.id;
+  const at = formatTime(check.checkedAt);
+  if (check.outcome === 'ended') {
+    const sessions = check.sessionsEnded === 1 ? 'a session' : `${check.sessionsEnded} sessions`;
+    return `Clerk had ${sessions} of ${name} from this link: ended it at Clerk (checked ${at}). The record now says Ended.`;
+  }
+  if (check.outcome === 'expired') return `No session of ${name} from this link at Clerk, and the link has expired: nothing is left (checked ${at}).`;
+  const until = localizeInstants(new Date(check.entry.tokenExpiresAt).toISOString(), now);
+  return `No session of ${name} from this link at Clerk yet (checked ${at}). The link could still be used until ${until}; check again before then.`;
+}
+

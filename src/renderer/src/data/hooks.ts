@@ -23,9 +23,15 @@ export type Resource<T> =
 
 /**
  * Loads `load()` whenever `key` changes (and on the given main events), keeping the last value while
- * reloading so nothing jumps; an answer for an older key is dropped.
+ * reloading so nothing jumps; an answer for an older key is dropped. With `keepAcrossKeys` the last
+ * value also stays (status `loading`) while a new key loads: the screen shows it as stale.
  */
-export function useResource<T>(key: string, load: () => Promise<T>, refreshOn: EventName[] = []): Resource<T> & { reload(): void } {
+export function useResource<T>(
+  key: string,
+  load: () => Promise<T>,
+  refreshOn: EventName[] = [],
+  { keepAcrossKeys = false }: { keepAcrossKeys?: boolean } = {},
+): Resource<T> & { reload(): void } {
   const [state, setState] = useState<Resource<T>>({ status: 'loading', value: undefined, error: null });
   const generation = useRef(0);
   const loadRef = useRef(load);
@@ -45,12 +51,12 @@ export function useResource<T>(key: string, load: () => Promise<T>, refreshOn: E
   }, []);
 
   useEffect(() => {
-    setState({ status: 'loading', value: undefined, error: null });
+    if (!keepAcrossKeys) setState({ status: 'loading', value: undefined, error: null });
     reload();
     return () => {
       generation.current++;
     };
-  }, [key, reload]);
+  }, [key, reload, keepAcrossKeys]);
 
   const events = refreshOn.join(',');
   useEffect(() => {

@@ -1,7 +1,9 @@
-// Token history: every impersonation this computer started, filterable, sortable and exportable.
-// Pending tokens (links nobody used yet) can be revoked.
-import { useMemo, useState } from 'react';
-import type { AppState, LedgerEntry, LedgerStatus } from '../../../shared/domain.ts';
+// Token history: every impersonation this computer started and every policy change, asked of main
+// one filtered, ordered page at a time (the history may hold 100,000 entries; the console never loads
+// it all). Pending links can be revoked; a link Clerk never confirmed can be checked at Clerk.
+import { useEffect, useMemo, useState, type KeyboardEvent } from 'react';
+import type { AppState, HistoryOrder, LedgerEntry, LedgerStatus, PolicyChangePage } from '../../../shared/domain.ts';
+import { Badge } from '../components/Badges.tsx';
 import { ConfirmDialog } from '../components/ConfirmDialog.tsx';
 import { CopyId } from '../components/CopyId.tsx';
 import { ErrorMessage } from '../components/ErrorMessage.tsx';
@@ -15,51 +17,73 @@ import { announce } from '../data/announcer.ts';
 import {
   ALL_STATUSES,
   canRevoke,
-  DEFAULT_SORT,
+  describeSetting,
   EMPTY_HISTORY_FILTER,
   exportMessage,
-  filterAndSort,
   isFiltered,
-  nextSort,
-  operatorOptions,
+  lastOffset,
+  orderLabel,
+  PAGE_SIZE,
+  pageKeyTarget,
+  pageLabel,
+  policyAuthor,
   STATUS_LABELS,
-  subjectOptions,
   toLedgerFilter,
+  unknownCheckMessage,
+  userIdProblem,
   type HistoryFilter,
-  type Sort,
-  type SortKey,
 } from '../data/history.ts';
-import { useAction, useResource } from '../data/hooks.ts';
-import { formatDateTime, formatDuration, localizeInstants } from '../data/time.ts';
+import { useAction, useNow, useResource } from '../data/hooks.ts';
+import { formatDateTime, formatDuration, formatRelative, localizeInstants } from '../data/time.ts';
 
-const PAGE = 100;
 const LIVE: LedgerStatus[] = ['minting', 'pending', 'accepted'];
+/** Typed filters (user id, operator) are sent once typing pauses: one page request per pause. */
+const TYPING_MS = 250;
+const POLICY_STEP = 10;
+const POLICY_MAX = 100;
 
 export function HistoryScreen({ state }: { state: AppState }) {
-  const ledger = useResource('ledger', () => call(api().ledger.query({ filter: {} })), ['ledger:changed']);
-  const [filter, setFilter] = useState<HistoryFilter>(EMPTY_HISTORY_FILTER);
-  const [sort, setSort] = useState<Sort>(DEFAULT_SORT);
-  const [shown, setShown] = useState(PAGE);
+  // `fields` is what the form shows; `applied` what main was asked for.
+  const [fields, setFields] = useState<HistoryFilter>(EMPTY_HISTORY_FILTER);
+  const [applied, setApplied] = useState<HistoryFilter>(EMPTY_HISTORY_FILTER);
+  const [order, setOrder] = useState<HistoryOrder>('newest');
+  const [offset, setOffset] = useState(0);
+  const [policyLimit, setPolicyLimit] = useState(POLICY_STEP);
   const [revoking, setRevoking] = useState<LedgerEntry | null>(null);
   const [exportResult, setExportResult] = useState<string | null>(null);
+  const [checked, setChecked] = useState<Record<string, string>>({});
 
-  const entries = ledger.value ?? [];
-  const rows = useMemo(() => filterAndSort(entries, filter, sort), [entries, filter, sort]);
+  useEffect(() => {
+    if (fields.userId === applied.userId && fields.operator === applied.operator) return;
+    const timer = setTimeout(() => {
+      setApplied(fields);
+      setOffset(0);
+    }, TYPING_MS);
+    return () => clearTimeout(timer);
+  }, [fields, applied]);
+
+  const filter = useMemo(() => toLedgerFilter(applied), [applied]);
+  const filterKey = JSON.stringify(filter);
+  const page = useResource(
+    `${filterKey}|${order}|${offset}`,
+    () => call(api().ledger.page({ filter, order, offset, limit: PAGE_SIZE })),
+    ['ledger:changed'],
+    { keepAcrossKeys: true },
+  );
+  const policy = useResource(
+    `${filterKey}|${policyLimit}`,
+    () => call(api().ledger.policyChanges({ filter, offset: 0, limit: policyLimit })),
+    ['ledger:changed'],
+    { keepAcrossKeys: true },
+  );
   const operatorNames = useMemo(
     () => new Map(state.profiles.flatMap((profile) => (profile.operator ? [[profile.operator.userId, profile.operator.name] as const] : []))),
     [state.profiles],
   );
-  const users = useMemo(() => subjectOptions(entries), [entries]);
-  const operators = useMemo(() => operatorOptions(entries, operatorNames), [entries, operatorNames]);
-  const instances = useMemo(() => {
-    const names = new Map(entries.map((entry) => [entry.profileId, entry.profileName]));
-    for (const profile of state.profiles) names.set(profile.id, profile.name);
-    return [...names].map(([value, label]) => ({ value, label }));
-  }, [entries, state.profiles]);
 
   const exporter = useAction(async (format: 'csv' | 'json') => {
     setExportResult(null);
-    const result = await call(api().ledger.export({ format, filter: toLedgerFilter(filter) }));
+    const result = await call(api().ledger.export({ format, filter }));
     setExportResult(exportMessage(result));
   });
   const revoke = useAction(async (entry: LedgerEntry) => {
@@ -67,12 +91,43 @@ export function HistoryScreen({ state }: { state: AppState }) {
     announce(`Revoked the sign-in link for ${entry.subject.name}.`, 'success');
     setRevoking(null);
   });
+  const check = useAction(async (entry: LedgerEntry) => {
+    const result = await call(api().ledger.checkUnknown({ entryId: entry.id }));
+    const message = unknownCheckMessage(result, Date.now());
+    setChecked((previous) => ({ ...previous, [entry.id]: message }));
+    announce(message, result.outcome === 'open' ? 'info' : 'success');
+  });
 
-  const update = (patch: Partial<HistoryFilter>) => {
-    setFilter((previous) => ({ ...previous, ...patch }));
-    setShown(PAGE);
+  /** A choice (select, date) is sent at once; typed text waits for a pause. */
+  const choose = (patch: Partial<HistoryFilter>) => {
+    const next = { ...fields, ...patch };
+    setFields(next);
+    setApplied(next);
+    setOffset(0);
   };
-  const statusValue = filter.statuses.length === 0 ? '' : filter.statuses.length === LIVE.length && LIVE.every((s) => filter.statuses.includes(s)) ? 'live' : (filter.statuses[0] ?? '');
+  const type = (patch: Partial<HistoryFilter>) => setFields((previous) => ({ ...previous, ...patch }));
+  const clear = () => choose(EMPTY_HISTORY_FILTER);
+  const statusValue = fields.statuses.length === 0 ? '' : fields.statuses.length === LIVE.length && LIVE.every((s) => fields.statuses.includes(s)) ? 'live' : (fields.statuses[0] ?? '');
+
+  const shown = page.value;
+  const stale = page.status === 'loading' && shown !== undefined;
+  const goTo = (target: number) => {
+    if (!shown) return;
+    const bounded = Math.max(0, Math.min(target, lastOffset(shown.total)));
+    if (bounded !== offset) setOffset(bounded);
+  };
+  const onTableKey = (event: KeyboardEvent<HTMLDivElement>) => {
+    if (!shown || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    const target = pageKeyTarget(event.key, { offset, total: shown.total });
+    if (target === null) return;
+    event.preventDefault();
+    goTo(target);
+  };
+  // Entries leave a status filter as they end, so its total can shrink under the page shown: go to its last page.
+  useEffect(() => {
+    if (shown && !stale && shown.entries.length === 0 && shown.total > 0 && offset > 0) setOffset(lastOffset(shown.total));
+  }, [shown, stale, offset]);
+  const noHistory = shown?.total === 0 && !isFiltered(applied);
 
   return (
     <section className="screen" aria-labelledby="history-title">
@@ -81,7 +136,7 @@ export function HistoryScreen({ state }: { state: AppState }) {
           <h1 id="history-title" className="screen__title">
             Token history
           </h1>
-          <p className="screen__subtitle">Every impersonation started from this computer. Clerk keeps no list of tokens: this is the record.</p>
+          <p className="screen__subtitle">Every impersonation started from this computer and every policy change. Clerk keeps no list of tokens: this is the record.</p>
         </div>
         <div className="screen__actions">
           <button type="button" className="button" onClick={() => void exporter.run('csv')} disabled={exporter.busy}>
@@ -101,32 +156,33 @@ export function HistoryScreen({ state }: { state: AppState }) {
       {exporter.error ? <ErrorMessage error={exporter.error} compact /> : null}
 
       <form className="filters" aria-label="Filter the history" onSubmit={(event) => event.preventDefault()}>
-        <Field label="User">
-          <select value={filter.userId} onChange={(event) => update({ userId: event.target.value })}>
-            <option value="">Everyone</option>
-            {users.map((option) => (
-              <option key={option.value} value={option.value}>
-                {option.label}
-              </option>
-            ))}
-          </select>
+        <Field label="User id" error={userIdProblem(fields.userId) || undefined}>
+          <input type="search" value={fields.userId} placeholder="user_…" autoComplete="off" spellCheck={false} onChange={(event) => type({ userId: event.target.value })} />
         </Field>
         <Field label="Operator">
-          <select value={filter.operator} onChange={(event) => update({ operator: event.target.value })}>
-            <option value="">Anyone</option>
-            {operators.map((option) => (
-              <option key={option.value} value={option.value}>
-                {option.label}
-              </option>
-            ))}
-          </select>
+          <input
+            type="search"
+            list="history-operators"
+            value={fields.operator}
+            placeholder="user_…"
+            title="A Clerk user id (user_…) or a computer user name, whole, in any case"
+            autoComplete="off"
+            spellCheck={false}
+            onChange={(event) => type({ operator: event.target.value })}
+          />
         </Field>
+        <datalist id="history-operators">
+          {[...operatorNames].map(([id, name]) => (
+            <option key={id} value={id} label={name} />
+          ))}
+          <option value={state.osUser} label="You on this computer" />
+        </datalist>
         <Field label="Status">
           <select
             value={statusValue}
             onChange={(event) => {
               const value = event.target.value;
-              update({ statuses: value === '' ? [] : value === 'live' ? [...LIVE] : [value as LedgerStatus] });
+              choose({ statuses: value === '' ? [] : value === 'live' ? [...LIVE] : [value as LedgerStatus] });
             }}
           >
             <option value="">Any status</option>
@@ -139,65 +195,89 @@ export function HistoryScreen({ state }: { state: AppState }) {
           </select>
         </Field>
         <Field label="Instance">
-          <select value={filter.profileId} onChange={(event) => update({ profileId: event.target.value })}>
+          <select value={fields.profileId} onChange={(event) => choose({ profileId: event.target.value })}>
             <option value="">All instances</option>
-            {instances.map((option) => (
-              <option key={option.value} value={option.value}>
-                {option.label}
+            {state.profiles.map((profile) => (
+              <option key={profile.id} value={profile.id}>
+                {profile.name}
               </option>
             ))}
           </select>
         </Field>
         <Field label="From">
-          <input type="date" value={filter.from} max={filter.to || undefined} onChange={(event) => update({ from: event.target.value })} />
+          <input type="date" value={fields.from} max={fields.to || undefined} onChange={(event) => choose({ from: event.target.value })} />
         </Field>
         <Field label="To">
-          <input type="date" value={filter.to} min={filter.from || undefined} onChange={(event) => update({ to: event.target.value })} />
+          <input type="date" value={fields.to} min={fields.from || undefined} onChange={(event) => choose({ to: event.target.value })} />
         </Field>
       </form>
 
-      {ledger.status === 'error' ? <ErrorMessage error={ledger.error} onRetry={ledger.reload} /> : null}
-      {!ledger.value && ledger.status !== 'error' ? (
+      {page.status === 'error' ? <ErrorMessage error={page.error} onRetry={page.reload} /> : null}
+      {!shown && page.status !== 'error' ? (
         <SkeletonRows rows={6} className="skeleton-row skeleton-row--table" />
-      ) : ledger.value && entries.length === 0 ? (
+      ) : noHistory ? (
         <EmptyState title="No impersonations yet">Each impersonation started from this computer appears here, with its reason and outcome.</EmptyState>
-      ) : ledger.value && rows.length === 0 ? (
+      ) : shown && shown.total === 0 && !stale ? (
         <EmptyState
           title="Nothing matches these filters"
           action={
-            <button type="button" className="button" onClick={() => update(EMPTY_HISTORY_FILTER)}>
-              Clear filters
-            </button>
+            isFiltered(applied) ? (
+              <button type="button" className="button" onClick={clear}>
+                Clear filters
+              </button>
+            ) : undefined
           }
         />
-      ) : ledger.value ? (
+      ) : shown ? (
         <>
           <div className="table-count">
-            <p className="muted">
-              {rows.length === entries.length ? countLabel(entries.length) : `${rows.length.toLocaleString('en-US')} of ${countLabel(entries.length)}`}
+            <p className="muted" role="status" data-testid="history-count">
+              {stale ? `Loading… (was ${pageLabel(shown.offset, shown.entries.length, shown.total)})` : `${pageLabel(shown.offset, shown.entries.length, shown.total)}, ${orderLabel(order)}`}
             </p>
-            {isFiltered(filter) ? (
-              <button type="button" className="button button--ghost button--small" onClick={() => update(EMPTY_HISTORY_FILTER)}>
+            {isFiltered(fields) ? (
+              <button type="button" className="button button--ghost button--small" onClick={clear}>
                 Clear filters
               </button>
             ) : null}
           </div>
-          <HistoryTable
-            rows={rows.slice(0, shown)}
-            sort={sort}
-            operatorNames={operatorNames}
-            onSort={(key) => setSort((previous) => nextSort(previous, key))}
-            onRevoke={setRevoking}
-          />
-          {rows.length > shown ? (
-            <div className="table-more">
-              <button type="button" className="button" onClick={() => setShown((count) => count + PAGE)}>
-                Show {Math.min(PAGE, rows.length - shown)} more
-              </button>
-            </div>
-          ) : null}
+          <div
+            className={`table-wrap table-wrap--history${stale ? ' table-wrap--stale' : ''}`}
+            role="region"
+            aria-label="Token history table: Page Up and Page Down change page, Home and End go to the first and last"
+            aria-busy={stale}
+            tabIndex={0}
+            onKeyDown={onTableKey}
+            data-testid="history-table"
+          >
+            <HistoryTable
+              rows={shown.entries}
+              order={order}
+              operatorNames={operatorNames}
+              stale={stale}
+              checked={checked}
+              checking={check.busy}
+              onOrder={() => {
+                setOrder((previous) => (previous === 'newest' ? 'oldest' : 'newest'));
+                setOffset(0);
+              }}
+              onRevoke={setRevoking}
+              onCheck={(entry) => void check.run(entry)}
+            />
+          </div>
+          {check.error ? <ErrorMessage error={check.error} compact /> : null}
+          <Pager offset={shown.offset} total={shown.total} busy={stale} onGo={goTo} />
         </>
       ) : null}
+
+      {policy.value && policy.value.total > 0 ? (
+        <PolicyChanges
+          page={policy.value}
+          operatorNames={operatorNames}
+          onMore={() => setPolicyLimit((limit) => Math.min(POLICY_MAX, limit + POLICY_STEP))}
+          canShowMore={policyLimit < POLICY_MAX}
+        />
+      ) : null}
+      {policy.status === 'error' ? <ErrorMessage error={policy.error} onRetry={policy.reload} compact /> : null}
 
       {revoking ? (
         <ConfirmDialog
@@ -221,113 +301,194 @@ export function HistoryScreen({ state }: { state: AppState }) {
   );
 }
 
-const COLUMNS: { key: SortKey; label: string }[] = [
-  { key: 'createdAt', label: 'Date' },
-  { key: 'subject', label: 'User' },
-  { key: 'operator', label: 'Operator' },
-  { key: 'profile', label: 'Instance' },
-  { key: 'reason', label: 'Reason' },
-  { key: 'status', label: 'Status' },
-];
+/** First / previous / next / last. `aria-disabled` rather than `disabled`, so focus stays on the button at either end. */
+function Pager({ offset, total, busy, onGo }: { offset: number; total: number; busy: boolean; onGo(offset: number): void }) {
+  const last = lastOffset(total);
+  if (last === 0) return null;
+  const button = (label: string, text: string, target: number, possible: boolean) => (
+    <button type="button" className="button button--small" aria-label={label} aria-disabled={!possible || busy} onClick={() => possible && !busy && onGo(target)}>
+      {text}
+    </button>
+  );
+  return (
+    <nav className="table-more pager" aria-label="History pages">
+      {button('First page', '« First', 0, offset > 0)}
+      {button('Previous page', '‹ Previous', offset - PAGE_SIZE, offset > 0)}
+      {button('Next page', 'Next ›', offset + PAGE_SIZE, offset < last)}
+      {button('Last page', 'Last »', last, offset < last)}
+    </nav>
+  );
+}
 
-const countLabel = (count: number) => (count === 1 ? '1 entry' : `${count.toLocaleString('en-US')} entries`);
+function PolicyChanges({
+  page,
+  operatorNames,
+  onMore,
+  canShowMore,
+}: {
+  page: PolicyChangePage;
+  operatorNames: ReadonlyMap<string, string>;
+  onMore(): void;
+  canShowMore: boolean;
+}) {
+  const now = useNow();
+  return (
+    <section className="policy-changes" aria-labelledby="policy-changes-title">
+      <h2 id="policy-changes-title" className="policy-changes__title">
+        Policy changes
+      </h2>
+      <p className="muted policy-changes__count">
+        {page.total === page.changes.length ? `${page.total} recorded` : `The newest ${page.changes.length} of ${page.total.toLocaleString('en-US')}; exports include every one`}
+      </p>
+      <ul className="policy-changes__list">
+        {page.changes.map((change) => (
+          <li key={change.id} className="policy-change" data-testid="policy-change">
+            <p className="policy-change__head">
+              <Badge tone="info">Policy changed</Badge>
+              <strong>{change.source === 'organisation' ? 'Organisation policy' : (change.profileName ?? change.profileId ?? 'An instance')}</strong>
+              <span className="muted">
+                {formatDateTime(change.at)} ({formatRelative(change.at, now)})
+              </span>
+            </p>
+            <ul className="policy-change__settings">
+              {change.changes.length > 0 ? change.changes.map((setting) => <li key={setting.key}>{describeSetting(setting)}</li>) : <li>No setting differs.</li>}
+            </ul>
+            <p className="muted policy-change__by">by {policyAuthor(change, operatorNames)}</p>
+          </li>
+        ))}
+      </ul>
+      {page.total > page.changes.length && canShowMore ? (
+        <button type="button" className="button button--small" onClick={onMore}>
+          Show older changes
+        </button>
+      ) : null}
+    </section>
+  );
+}
 
+const COLUMNS = ['User', 'Operator', 'Instance', 'Reason', 'Status'] as const;
+
+/** The rows of one page. Only the date orders them: main sorts, by when each impersonation started. */
 function HistoryTable({
   rows,
-  sort,
+  order,
   operatorNames,
-  onSort,
+  stale,
+  checked,
+  checking,
+  onOrder,
   onRevoke,
+  onCheck,
 }: {
   rows: LedgerEntry[];
-  sort: Sort;
+  order: HistoryOrder;
   operatorNames: ReadonlyMap<string, string>;
-  onSort(key: SortKey): void;
+  /** The rows are the previous page while the next one loads: their actions wait. */
+  stale: boolean;
+  checked: Readonly<Record<string, string>>;
+  checking: boolean;
+  onOrder(): void;
   onRevoke(entry: LedgerEntry): void;
+  onCheck(entry: LedgerEntry): void;
 }) {
+  const now = useNow();
   return (
-    <div className="table-wrap table-wrap--history">
-      <table className="table table--history">
-        <caption className="visually-hidden">Token history, sorted by {COLUMNS.find((column) => column.key === sort.key)?.label}, {sort.direction === 'asc' ? 'ascending' : 'descending'}</caption>
-        <thead>
-          <tr>
-            {COLUMNS.map((column) => {
-              const active = sort.key === column.key;
-              return (
-                <th key={column.key} scope="col" aria-sort={active ? (sort.direction === 'asc' ? 'ascending' : 'descending') : undefined}>
-                  <button type="button" className="sort-button" onClick={() => onSort(column.key)}>
-                    {column.label}
-                    <span className="sort-button__arrow" aria-hidden="true">
-                      {active ? (sort.direction === 'asc' ? '▲' : '▼') : '↕'}
-                    </span>
-                  </button>
-                </th>
-              );
-            })}
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((entry) => (
-            <tr key={entry.id}>
-              <td className="cell-date" data-label="Date">
-                {formatDateTime(entry.createdAt)}
-              </td>
-              <td className="cell-customer" data-label="Customer">
-                <span className="cell-strong">{entry.subject.name || entry.subject.id}</span>
-                <span className="cell-sub muted nowrap">{entry.subject.email ?? entry.subject.id}</span>
-              </td>
-              <td className="cell-operator" data-label="Operator">
-                <span>{operatorNames.get(entry.operator.clerkUserId) ?? entry.operator.clerkUserId}</span>
-                <span className="cell-sub muted">on this computer as {entry.operator.osUser}</span>
-              </td>
-              <td className="cell-instance" data-label="Instance">
-                {entry.profileName}
-                {entry.production ? <span className="cell-sub cell-sub--danger">Production</span> : null}
-              </td>
-              <td className="cell-reason" data-label="Reason">
-                {entry.reason ? (
-                  <span className="cell-clamp" title={entry.reason}>
-                    {entry.reason}
-                  </span>
-                ) : (
-                  <span className="muted">No reason given</span>
-                )}
-                <span className="cell-sub muted">
-                  link {formatDuration(entry.tokenTtlSeconds)} · session {formatDuration(entry.sessionMaxSeconds)}
-                  {entry.readOnly ? ' · look, don’t touch' : ''}
+    <table className="table table--history">
+      <caption className="visually-hidden">Token history, {orderLabel(order)}</caption>
+      <thead>
+        <tr>
+          <th scope="col" aria-sort={order === 'newest' ? 'descending' : 'ascending'}>
+            <button type="button" className="sort-button" onClick={onOrder}>
+              Date
+              <span className="sort-button__arrow" aria-hidden="true">
+                {order === 'newest' ? '▼' : '▲'}
+              </span>
+            </button>
+          </th>
+          {COLUMNS.map((label) => (
+            <th key={label} scope="col">
+              <span className="sort-button">{label}</span>
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((entry) => (
+          <tr key={entry.id}>
+            <td className="cell-date" data-label="Date">
+              {formatDateTime(entry.createdAt)}
+            </td>
+            <td className="cell-customer" data-label="Customer">
+              <span className="cell-strong">{entry.subject.name || entry.subject.id}</span>
+              <span className="cell-sub muted nowrap">{entry.subject.email ?? entry.subject.id}</span>
+            </td>
+            <td className="cell-operator" data-label="Operator">
+              <span>{operatorNames.get(entry.operator.clerkUserId) ?? entry.operator.clerkUserId}</span>
+              <span className="cell-sub muted">on this computer as {entry.operator.osUser}</span>
+            </td>
+            <td className="cell-instance" data-label="Instance">
+              {entry.profileName}
+              {entry.production ? <span className="cell-sub cell-sub--danger">Production</span> : null}
+            </td>
+            <td className="cell-reason" data-label="Reason">
+              {entry.reason ? (
+                <span className="cell-clamp" title={entry.reason}>
+                  {entry.reason}
                 </span>
-              </td>
-              <td className="cell-status" data-label="Status">
-                <LedgerStatusBadge status={entry.status} />
-                {/* Two lines at most so one long explanation cannot make a row 13 lines tall; all of it in the tooltip. */}
-                {entry.error ? (
-                  <span className="cell-sub cell-note--error cell-clamp" title={localizeInstants(entry.error, Date.now())}>
-                    {localizeInstants(entry.error, Date.now())}
-                  </span>
-                ) : null}
-                {entry.status === 'unknown' ? (
+              ) : (
+                <span className="muted">No reason given</span>
+              )}
+              <span className="cell-sub muted">
+                link {formatDuration(entry.tokenTtlSeconds)} · session {formatDuration(entry.sessionMaxSeconds)}
+                {entry.readOnly ? ' · look, don’t touch' : ''}
+              </span>
+            </td>
+            <td className="cell-status" data-label="Status">
+              <LedgerStatusBadge status={entry.status} />
+              {/* Two lines at most so one long explanation cannot make a row 13 lines tall; all of it in the tooltip. */}
+              {entry.error ? (
+                <span className="cell-sub cell-note--error cell-clamp" title={localizeInstants(entry.error, now)}>
+                  {localizeInstants(entry.error, now)}
+                </span>
+              ) : null}
+              {entry.status === 'unknown' ? (
+                <>
                   <span className="cell-sub muted" data-testid="unknown-until">
                     Its link could be used until{' '}
-                    {localizeInstants(new Date(entry.tokenExpiresAt).toISOString(), Date.now())}
-                    {entry.tokenExpiresAt > Date.now() ? '' : '; it has expired'}
+                    {localizeInstants(new Date(entry.tokenExpiresAt).toISOString(), now)}
+                    {entry.tokenExpiresAt > now ? '' : '; it has expired'}
                   </span>
-                ) : null}
-                {entry.actorTokenId ? (
-                  <span className="cell-sub">
-                    <CopyId id={entry.actorTokenId} kind="token id" buttonOnly />
-                  </span>
-                ) : null}
-                {entry.endedBy ? <span className="cell-sub muted">by {entry.endedBy.by} ({entry.endedBy.reason.replaceAll('-', ' ')})</span> : null}
-                {canRevoke(entry) ? (
-                  <button type="button" className="button button--small cell-action" onClick={() => onRevoke(entry)} aria-label={`Revoke the pending link for ${entry.subject.name}`}>
-                    Revoke
+                  <button
+                    type="button"
+                    className="button button--small cell-action"
+                    disabled={stale || checking}
+                    onClick={() => onCheck(entry)}
+                    aria-label={`Check at Clerk for a session of ${entry.subject.name || entry.subject.id} from this link, and end it`}
+                  >
+                    Check at Clerk
                   </button>
-                ) : null}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+                </>
+              ) : null}
+              {checked[entry.id] ? (
+                <span className="cell-sub" data-testid="unknown-check">
+                  {checked[entry.id]}
+                </span>
+              ) : null}
+              {entry.actorTokenId ? (
+                <span className="cell-sub">
+                  <CopyId id={entry.actorTokenId} kind="token id" buttonOnly />
+                </span>
+              ) : null}
+              {entry.endedBy ? <span className="cell-sub muted">by {entry.endedBy.by} ({entry.endedBy.reason.replaceAll('-', ' ')})</span> : null}
+              {canRevoke(entry) ? (
+                <button type="button" className="button button--small cell-action" disabled={stale} onClick={() => onRevoke(entry)} aria-label={`Revoke the pending link for ${entry.subject.name}`}>
+                  Revoke
+                </button>
+              ) : null}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
