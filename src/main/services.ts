@@ -41,6 +41,8 @@ export interface ServiceDeps {
   logFile?: { path: string; openFolder(): Promise<void> } | null;
   /** The IT-managed policy (readOrgPolicy(systemPolicySources()) in the app); none when absent. */
   orgPolicy?: OrgPolicyState;
+  /** The wait before the n-th retry of an end Clerk did not confirm (default: 5 s doubling to 5 min). */
+  endRetryDelay?: (attempt: number) => number;
 }
 
 export interface MainServices {
@@ -106,6 +108,7 @@ export async function createServices(deps: ServiceDeps): Promise<MainServices> {
     osUser: deps.osUser,
     sandboxOrigins: deps.sandbox?.origins ?? [],
     log: deps.log,
+    endRetryDelay: deps.endRetryDelay,
   });
 
   const state = (): AppState => ({
@@ -185,6 +188,7 @@ export async function createServices(deps: ServiceDeps): Promise<MainServices> {
     },
     'impersonation:end': ({ id }) => orchestrator.end(id, 'operator', deps.osUser),
     'impersonation:endAll': () => orchestrator.endAll('end-all', deps.osUser),
+    'impersonation:retryEnd': ({ id }) => orchestrator.retryEnd(id),
     'impersonation:arrange': () => {
       const arranged = orchestrator.arrange();
       return { arranged, positioned: deps.windowHost.positionsHonoured?.() ?? true };
@@ -223,7 +227,7 @@ export async function createServices(deps: ServiceDeps): Promise<MainServices> {
         notices.push(
           stillLive === 0
             ? `Ended ${plural(leftovers)} left live by the last run. The History shows each one.`
-            : `Ended ${plural(leftovers - stillLive)} of ${plural(leftovers)} left live by the last run; ${stillLive} could not be ended at Clerk and will be tried again at the next start (the History says why).`,
+            : `Ended ${plural(leftovers - stillLive)} of ${plural(leftovers)} left live by the last run; ${stillLive} could not be ended at Clerk yet. Understudy keeps retrying in the background; the Active screen shows each one with a Retry button.`,
         );
         changed();
       }
@@ -249,6 +253,8 @@ export async function createServices(deps: ServiceDeps): Promise<MainServices> {
       }
     },
     shutdown: async () => {
+      // One attempt each; what Clerk does not confirm stays `ending` in the history for the next start.
+      orchestrator.stopBackgroundRetries();
       await orchestrator.endAll('app-quit', deps.osUser);
     },
   };

@@ -115,6 +115,7 @@ const FIELDS: Record<Channel, Record<string, Field>> = {
   'impersonation:focus': { id },
   'impersonation:end': { id },
   'impersonation:endAll': {},
+  'impersonation:retryEnd': { id },
   'impersonation:arrange': {},
   'ledger:query': { filter },
   'ledger:revokeToken': { entryId: id },
@@ -608,6 +609,7 @@ describe('IPC fuzzing', () => {
     add('impersonation:start', 'beyond the TTL cap', { profileId: 'fuzz-co', userId: ADA, reason: '', tokenTtlSeconds: 30 * 24 * 3600, sessionMaxSeconds: 60, readOnly: false }, 'policy');
     add('impersonation:focus', 'unknown id', { id: 'no-such-impersonation' }, 'not-found');
     add('impersonation:end', 'unknown id', { id: 'no-such-impersonation' }, 'not-found');
+    add('impersonation:retryEnd', 'unknown id', { id: 'no-such-impersonation' }, 'not-found');
     add('ledger:revokeToken', 'unknown entry', { entryId: 'no-such-entry' }, 'not-found');
     add('ledger:revokeToken', 'an entry already revoked', { entryId: services.ledger.query({})[0]!.id }, 'conflict');
     add('app:dismissNotice', 'index past the end', { index: 1000 }, 'ok');

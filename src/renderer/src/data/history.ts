@@ -28,6 +28,7 @@ export const STATUS_LABELS: Record<LedgerStatus, string> = {
   minting: 'Creating token',
   pending: 'Pending',
   accepted: 'Signed in',
+  ending: 'Ending — retrying',
   ended: 'Ended',
   revoked: 'Revoked',
   expired: 'Expired',
