@@ -534,7 +534,7 @@ export class Orchestrator {
       status: 'ending',
       endedBy: { reason, by },
       error:
-        `${error ? `${error} ` : ''}Understudy could not end it at Clerk (attempt ${attempts}: ${problem}). It keeps trying in the background ` +
+        `${error ? `${error} ` : ''}${NOT_CONFIRMED} (attempt ${attempts}: ${problem}). It keeps trying in the background ` +
         `(next at ${iso(nextAttemptAt)}); Clerk ends it by itself by ${iso(until)} at the latest.`,
     });
     if (this.#stopped) return; // quitting: the next start picks it up (recover)
@@ -687,8 +687,9 @@ export class Orchestrator {
         });
         continue;
       }
-      // An end asked for in an earlier run is finished on behalf of whoever asked.
-      const request: EndRequest = entry.status === 'ending' && entry.endedBy ? { ...entry.endedBy, error: null } : { reason: 'recovery', by: SYSTEM_ACTOR, error: null };
+      // An end asked for in an earlier run is finished on behalf of whoever asked, for the same cause.
+      const request: EndRequest =
+        entry.status === 'ending' && entry.endedBy ? { ...entry.endedBy, error: causeOf(entry.error) } : { reason: 'recovery', by: SYSTEM_ACTOR, error: null };
       let leftover: Live;
       try {
         leftover = this.#fromLedger(entry, request);
@@ -949,6 +950,14 @@ function clerkEndsBy(live: Pick<Live, 'sessionExpiresAt' | 'tokenExpiresAt' | 's
 /** Instants in messages are UTC ISO: the console shows them in local time with a relative time. */
 function iso(time: number): string {
   return new Date(time).toISOString();
+}
+
+/** How an `ending` record says Clerk has not confirmed it; what comes before is the end's own cause. */
+const NOT_CONFIRMED = 'Understudy could not end it at Clerk';
+
+function causeOf(endingError: string | null): string | null {
+  const index = endingError?.indexOf(NOT_CONFIRMED) ?? -1;
+  return index > 0 ? endingError!.slice(0, index).trim() : null;
 }
 
 function times(n: number): string {

@@ -442,6 +442,7 @@ function eventTypeOf(current: LedgerEntry, patch: LedgerPatch): HistoryEventType
   // While ending, the only change is another failed attempt: the history lists each one.
   if (current.status === 'ending' && (status === undefined || status === 'ending')) return 'end_retried';
   if (status === undefined || status === current.status) return 'updated';
+  if (status === 'ending') return 'ending';
   if (patch.endedBy?.reason === 'recovery') return 'recovered';
   const byStatus: Partial<Record<LedgerStatus, HistoryEventType>> = {
     pending: 'minted',
