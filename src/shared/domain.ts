@@ -192,6 +192,8 @@ export interface ImpersonationView {
   sessionExpiresAt: number | null;
   sessionId: string | null;
   error: string | null;
+  /** Phase `opening`, queued behind Clerk's sign-in limit (5 per 10 s): when its window opens (null: once sign-ins in progress are over). */
+  queued: { until: number | null } | null;
   /** Phase `ending` and Clerk has not confirmed it yet: what failed, and when Understudy tries again. */
   ending: EndingProgress | null;
 }

@@ -95,10 +95,10 @@ describe('quitting with impersonations open', () => {
       expect(rig.entry(view.id)).toMatchObject({
         status: 'ending',
         endedBy: { reason: 'app-quit', by: OS_USER },
-        error: expect.stringMatching(/^Understudy could not end it at Clerk \(attempt 1: Clerk had a server problem \(status 503\) while trying to end the session\. Try again in a moment\.\)\. It keeps trying/),
+        error: expect.stringMatching(/^Not ended at Clerk yet \(attempt 1: Clerk had a server problem \(status 503\) while trying to end the session\. Try again in a moment\.\); retrying, next at /),
       });
     }
-    expect(rig.entry(waiting.id)).toMatchObject({ status: 'ending', error: expect.stringMatching(/^Understudy could not end it at Clerk \(attempt 1: Clerk is unreachable/) });
+    expect(rig.entry(waiting.id)).toMatchObject({ status: 'ending', error: expect.stringMatching(/^Not ended at Clerk yet \(attempt 1: Clerk is unreachable/) });
     for (const sessionId of sessions) expect(sandbox.state.session(sessionId)!.status).toBe('active');
     expectNothingLost(sandbox, await history(rig), expect);
 

@@ -50,6 +50,8 @@ export interface HarnessOptions {
   withoutBuiltInSandbox?: boolean;
   keychain?: Keychain;
   dataDir?: string;
+  /** The backoff of ends Clerk did not confirm (default: the app's). */
+  endRetryDelay?: (attempt: number) => number;
 }
 
 export interface Harness {
@@ -129,6 +131,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     sandbox: options.withoutBuiltInSandbox
       ? null
       : { secretKey: sandbox.secretKey, apiUrl: sandbox.apiUrl, origins: sandbox.origins },
+    endRetryDelay: options.endRetryDelay,
   });
 
   // The app's ipcMain registry, recording what each call answered (the leak scan reads these).

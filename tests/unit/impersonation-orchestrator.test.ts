@@ -641,7 +641,7 @@ describe('end', () => {
     expect(window.closed).toBe(true);
     expect(window.cleared).toBe(1);
     expect(entry(view.id)).toMatchObject({ status: 'ending', endedBy: { reason: 'operator', by: 'agent' }, endedAt: null });
-    expect(entry(view.id).error).toMatch(/^Understudy could not end it at Clerk \(attempt 1: Clerk is unreachable\.\)\. It keeps trying in the background/);
+    expect(entry(view.id).error).toMatch(/^Not ended at Clerk yet \(attempt 1: Clerk is unreachable\.\); retrying, next at \d{4}-.+Z\. Clerk ends it by itself by \d{4}-.+Z\.$/);
     expect(clerk.sessions.get(sessionId)!.status).toBe('active');
 
     await clock.advance(4_999);
@@ -932,5 +932,53 @@ describe('windows', () => {
     expect(host.byId(b.id).bounds).toEqual({ x: 800, y: 0, width: 800, height: 900 });
     await orchestrator.end(a.id, 'operator', 'agent');
     expect(() => orchestrator.focus(a.id)).toThrow(AppError);
+  });
+});
+
+describe('pacing window openings within Clerk’s sign-in limit (5 per 10 s)', () => {
+  const queuedViews = () => orchestrator.list().filter((view) => view.queued !== null);
+
+  it('queues the 6th and 7th starts while five sign-ins are in flight, and opens them a full window after those are over', async () => {
+    const starts = Array.from({ length: 7 }, () => orchestrator.start(request()));
+    await settle();
+    expect(host.windows).toHaveLength(5);
+    // Five windows are signing in at moments Understudy cannot see: when the others open is not known yet.
+    expect(queuedViews().map((view) => [view.phase, view.queued])).toEqual([['opening', { until: null }], ['opening', { until: null }]]);
+    for (const window of host.windows.slice(0, 2)) await signIn(window);
+    const over = clock.now();
+    // Two sign-ins over: each queued one opens a full window (plus the margin) after one of them.
+    expect(queuedViews().map((view) => view.queued!.until)).toEqual([over + 11_000, over + 11_000]);
+    await clock.advance(10_999);
+    expect(host.windows).toHaveLength(5);
+    await clock.advance(1);
+    const views = await Promise.all(starts);
+    expect(host.windows).toHaveLength(7);
+    expect(views.map((view) => [view.phase, view.queued])).toEqual(Array.from({ length: 7 }, () => ['waiting', null]));
+  });
+
+  it('opens a queued window as soon as a sign-in in flight is over and has aged out, not before', async () => {
+    for (let i = 0; i < 5; i++) await orchestrator.start(request());
+    const sixth = orchestrator.start(request());
+    await settle();
+    await clock.advance(60_000);
+    expect(host.windows).toHaveLength(5); // still five in flight: no time is enough
+    await signIn(host.windows[0]!);
+    await clock.advance(11_000);
+    expect((await sixth).phase).toBe('waiting');
+    expect(host.windows).toHaveLength(6);
+  });
+
+  it('a queued start can be cancelled: its link is revoked, no window opens', async () => {
+    for (let i = 0; i < 5; i++) await orchestrator.start(request());
+    const sixth = orchestrator.start(request());
+    await settle();
+    const [queued] = queuedViews();
+    const tokenId = entry(queued!.id).actorTokenId!;
+    const ended = await orchestrator.end(queued!.id, 'operator', 'agent');
+    await expect(sixth).rejects.toMatchObject({ kind: 'conflict' });
+    expect(ended.phase).toBe('ended');
+    expect(clerk.tokens.get(tokenId)!.status).toBe('revoked');
+    expect(entry(queued!.id)).toMatchObject({ status: 'revoked', endedBy: { reason: 'operator', by: 'agent' } });
+    expect(host.windows).toHaveLength(5);
   });
 });

@@ -22,6 +22,7 @@ import { ticketErrorText } from './ticket-errors.ts';
 import { nextPhase, type LifecycleEvent } from './lifecycle.ts';
 import { isNavigationAllowed } from './window-policy.ts';
 import { isSessionCookieName, issuerOf } from './session-cookie.ts';
+import { SignInPacer } from './sign-in-pacer.ts';
 
 export type TimerHandle = unknown;
 
@@ -105,6 +106,11 @@ interface Live {
   lastLivenessCheckAt: number;
   /** Asked to end while still opening: `#mintAndOpen` finishes the job. */
   cancel: { reason: EndReason; by: string; error?: string } | null;
+  /** Queued behind Clerk's sign-in limit (when its window opens, if known), and how to wake it early. */
+  queued: { until: number | null } | null;
+  wakeQueued: (() => void) | null;
+  /** Holds one of the sign-in slots (sign-in-pacer.ts) until its sign-in is over. */
+  pacing: boolean;
   /** Shown in the banner when nothing is wrong with the impersonation itself (a refused navigation). */
   notice: string | null;
   /** Settles when `start` is done, whatever the outcome. */
@@ -141,10 +147,12 @@ export class Orchestrator {
   readonly #listeners = new Set<Listener>();
   /** Set when quitting: no background retry is scheduled any more. */
   #stopped = false;
+  readonly #pacer: SignInPacer;
 
   constructor(deps: OrchestratorDeps) {
     this.#deps = deps;
     this.#scheduler = deps.scheduler ?? realScheduler;
+    this.#pacer = new SignInPacer(deps.now);
   }
 
   // ─── start ──────────────────────────────────────────────────────────────────────────────────
@@ -223,8 +231,10 @@ export class Orchestrator {
       throw asAppError(error, 'record the sign-in link');
     }
     this.#at(live, live.tokenExpiresAt, () => {
-      if (live.phase === 'opening') live.cancel ??= { reason: 'token-expired', by: SYSTEM_ACTOR };
-      else if (live.phase === 'waiting') void this.#end(live, 'token-expired', SYSTEM_ACTOR);
+      if (live.phase === 'opening') {
+        live.cancel ??= { reason: 'token-expired', by: SYSTEM_ACTOR };
+        live.wakeQueued?.();
+      } else if (live.phase === 'waiting') void this.#end(live, 'token-expired', SYSTEM_ACTOR);
     });
 
     const navigation = this.#navigationFor(live.profile, token.url);
@@ -233,6 +243,8 @@ export class Orchestrator {
     if (!navigation || !isNavigationAllowed(token.url, { ...navigation, allowLoopbackHttp: false })) {
       return this.#abortOpening(live, 'policy', 'The sign-in link of this instance is not an https address, so it was not opened.');
     }
+    if (live.cancel) return this.#cancelOpening(live);
+    await this.#waitForSignInSlot(live);
     if (live.cancel) return this.#cancelOpening(live);
 
     let window: ImpersonationWindow;
@@ -290,6 +302,40 @@ export class Orchestrator {
     }
     this.#forget(live);
     throw new AppError({ kind, message: `${why} The sign-in link was revoked.` });
+  }
+
+  /**
+   * Beyond Clerk's sign-in limit the window waits for a slot, listed as queued (with when it opens,
+   * once that can be known), until one is free or the start is cancelled.
+   */
+  async #waitForSignInSlot(live: Live): Promise<void> {
+    const origin = live.frontendApiOrigin;
+    for (;;) {
+      const answer = this.#pacer.take(origin);
+      if (answer.granted) {
+        live.pacing = true;
+        break;
+      }
+      live.queued = { until: answer.retryAt };
+      this.#refresh(live);
+      let stop = () => undefined as unknown;
+      await new Promise<void>((resolve) => {
+        live.wakeQueued = resolve;
+        stop = this.#pacer.onDone(origin, resolve);
+        if (answer.retryAt !== null) this.#at(live, answer.retryAt, resolve);
+      });
+      stop();
+      live.wakeQueued = null;
+      if (live.cancel) break;
+    }
+    live.queued = null;
+  }
+
+  /** Its sign-in is over (signed in, refused, or ended): it counts against Clerk's limit from now. */
+  #signInOver(live: Live): void {
+    if (!live.pacing) return;
+    live.pacing = false;
+    this.#pacer.done(live.frontendApiOrigin);
   }
 
   async #cancelOpening(live: Live): Promise<never> {
@@ -384,6 +430,7 @@ export class Orchestrator {
   }
 
   #accept(live: Live, verified: VerifiedSession): void {
+    this.#signInOver(live);
     const acceptedAt = this.#deps.now();
     this.#record(live.id, { status: 'accepted', sessionId: verified.sid, acceptedAt });
     this.#move(live, 'session-verified');
@@ -436,6 +483,7 @@ export class Orchestrator {
     if (live.phase === 'ending' && live.retry) return this.#retryEnd(live);
     if (live.phase === 'opening' && !live.ending) {
       live.cancel ??= { reason, by };
+      live.wakeQueued?.();
       await live.opened.catch(() => undefined);
       return view(live);
     }
@@ -473,6 +521,7 @@ export class Orchestrator {
    * `ending` and is retried in the background (#retryEnd) until Clerk confirms or its own expiry passes.
    */
   async #endOnce(live: Live): Promise<ImpersonationView> {
+    this.#signInOver(live);
     live.error = live.endRequest!.error;
     this.#clearTimers(live);
     live.stopWatching?.();
@@ -534,8 +583,8 @@ export class Orchestrator {
       status: 'ending',
       endedBy: { reason, by },
       error:
-        `${error ? `${error} ` : ''}${NOT_CONFIRMED} (attempt ${attempts}: ${problem}). It keeps trying in the background ` +
-        `(next at ${iso(nextAttemptAt)}); Clerk ends it by itself by ${iso(until)} at the latest.`,
+        `${error ? `${error} ` : ''}${NOT_CONFIRMED} (attempt ${attempts}: ${problem}); retrying, next at ${iso(nextAttemptAt)}. ` +
+        `Clerk ends it by itself by ${iso(until)}.`,
     });
     if (this.#stopped) return; // quitting: the next start picks it up (recover)
     live.retry.timer = this.#scheduler.setTimer(() => void this.#retryEnd(live), Math.max(0, nextAttemptAt - this.#deps.now()));
@@ -907,6 +956,7 @@ function view(live: Live): ImpersonationView {
     sessionExpiresAt: live.sessionExpiresAt,
     sessionId: live.sessionId,
     error: live.error,
+    queued: live.queued ? { ...live.queued } : null,
     ending: live.retry
       ? { attempts: live.retry.attempts, nextAttemptAt: live.retry.nextAttemptAt, problem: live.retry.problem, clerkEndsBy: clerkEndsBy(live) }
       : null,
@@ -932,6 +982,9 @@ function newLive(
     lastFreshTokenAt: 0,
     lastLivenessCheckAt: 0,
     cancel: null,
+    queued: null,
+    wakeQueued: null,
+    pacing: false,
     notice: null,
     ending: null,
     endRequest: null,
@@ -953,7 +1006,7 @@ function iso(time: number): string {
 }
 
 /** How an `ending` record says Clerk has not confirmed it; what comes before is the end's own cause. */
-const NOT_CONFIRMED = 'Understudy could not end it at Clerk';
+const NOT_CONFIRMED = 'Not ended at Clerk yet';
 
 function causeOf(endingError: string | null): string | null {
   const index = endingError?.indexOf(NOT_CONFIRMED) ?? -1;

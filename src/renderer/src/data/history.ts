@@ -28,7 +28,7 @@ export const STATUS_LABELS: Record<LedgerStatus, string> = {
   minting: 'Creating token',
   pending: 'Pending',
   accepted: 'Signed in',
-  ending: 'Ending — retrying',
+  ending: 'Ending',
   ended: 'Ended',
   revoked: 'Revoked',
   expired: 'Expired',

@@ -13,17 +13,19 @@ export function announceOpening(view: Pick<ImpersonationView, 'id' | 'subject'>)
 }
 
 /** What is worth hearing of a view: its phase, or that its end waits for Clerk and is being retried. */
-export type NoticeState = ImpersonationPhase | 'retrying';
+export type NoticeState = ImpersonationPhase | 'retrying' | 'queued';
 
-export function noticeState(view: Pick<ImpersonationView, 'phase' | 'ending'>): NoticeState {
+export function noticeState(view: Pick<ImpersonationView, 'phase' | 'ending' | 'queued'>): NoticeState {
+  if (view.phase === 'opening' && view.queued !== null) return 'queued';
   return view.phase === 'ending' && view.ending ? 'retrying' : view.phase;
 }
 
 /** The sentence for a transition worth hearing, or null. */
-export function transitionNotice(view: Pick<ImpersonationView, 'subject' | 'phase' | 'error' | 'ending'>, before: NoticeState): string | null {
+export function transitionNotice(view: Pick<ImpersonationView, 'subject' | 'phase' | 'error' | 'ending' | 'queued'>, before: NoticeState): string | null {
   const state = noticeState(view);
   if (before === state) return null;
   const who = view.subject.name || view.subject.id;
+  if (state === 'queued') return `The window for ${who} is queued: Clerk allows 5 sign-ins per 10 seconds. The Active screen shows when it opens.`;
   if (state === 'retrying') {
     return `Could not end the impersonation of ${who} at Clerk yet: ${view.ending!.problem} Understudy keeps retrying; Retry on the Active screen tries now.`;
   }

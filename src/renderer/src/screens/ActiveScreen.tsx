@@ -118,6 +118,7 @@ function ImpersonationItem({ view, highlighted }: { view: ImpersonationView; hig
   });
   const [headingId] = useState(() => `imp-${view.id}`);
   const retrying = view.phase === 'ending' && view.ending !== null;
+  const queued = view.phase === 'opening' && view.queued !== null;
   // Asked and not answered yet: the first attempt, a retry, or a background attempt running now.
   const stopBusy = end.busy || retry.busy || (view.phase === 'ending' && (view.ending === null || view.ending.nextAttemptAt === null));
 
@@ -140,9 +141,19 @@ function ImpersonationItem({ view, highlighted }: { view: ImpersonationView; hig
         </p>
       </div>
       <div className="live-item__phase">
-        <span className={`phase phase--${view.phase}${retrying ? ' phase--retrying' : ''}`}>{retrying ? 'Ending — retrying' : PHASE_LABELS[view.phase]}</span>
+        <span className={`phase phase--${view.phase}${retrying ? ' phase--retrying' : ''}`}>{retrying ? 'Ending — retrying' : queued ? 'Queued' : PHASE_LABELS[view.phase]}</span>
       </div>
-      <div className="live-item__clock">{view.ending ? <EndingClock ending={view.ending} /> : live ? <Countdown view={view} /> : <FinishedTimes view={view} />}</div>
+      <div className="live-item__clock">
+        {view.ending ? (
+          <EndingClock ending={view.ending} />
+        ) : queued ? (
+          <QueuedClock until={view.queued!.until} />
+        ) : live ? (
+          <Countdown view={view} />
+        ) : (
+          <FinishedTimes view={view} />
+        )}
+      </div>
       <div className="live-item__actions">
         {live ? (
           <>
@@ -160,9 +171,15 @@ function ImpersonationItem({ view, highlighted }: { view: ImpersonationView; hig
                 if (!stopBusy) void (view.ending ? retry.run() : end.run());
               }}
               aria-disabled={stopBusy}
-              aria-label={view.ending ? `Retry ending the impersonation of ${view.subject.name} now` : `End the impersonation of ${view.subject.name}`}
+              aria-label={
+                view.ending
+                  ? `Retry ending the impersonation of ${view.subject.name} now`
+                  : queued
+                    ? `Cancel the queued impersonation of ${view.subject.name}`
+                    : `End the impersonation of ${view.subject.name}`
+              }
             >
-              {view.ending ? (stopBusy ? 'Retrying…' : 'Retry') : stopBusy ? 'Ending…' : 'End'}
+              {view.ending ? (stopBusy ? 'Retrying…' : 'Retry') : stopBusy ? 'Ending…' : queued ? 'Cancel' : 'End'}
             </button>
           </>
         ) : null}
@@ -170,7 +187,11 @@ function ImpersonationItem({ view, highlighted }: { view: ImpersonationView; hig
       {view.ending ? (
         <p className="live-item__note cell-note cell-note--error" data-testid="ending-problem">
           {view.error ? `${view.error} ` : ''}Clerk has not confirmed the end: {view.ending.problem} The window is closed and its data wiped;
-          Understudy keeps trying{view.ending.attempts > 1 ? ` (${view.ending.attempts} attempts so far)` : ''}.
+          Understudy keeps trying.
+        </p>
+      ) : queued ? (
+        <p className="live-item__note cell-note" data-testid="queued-note">
+          Clerk allows 5 sign-ins per 10 seconds, so this window waits for its turn. Its sign-in link is ready; Cancel revokes it.
         </p>
       ) : view.error ? (
         <p className="live-item__note cell-note cell-note--error">{localizeInstants(view.error, Date.now())}</p>
@@ -198,6 +219,17 @@ function FinishedTimes({ view }: { view: ImpersonationView }) {
       <span className="muted">
         {entry.acceptedAt !== null ? 'Signed in for' : 'Open for'} {formatDuration(Math.max(0, Math.round((entry.endedAt - began) / 1000)))}
       </span>
+    </span>
+  );
+}
+
+/** A start queued behind Clerk's sign-in limit: the seconds until its window opens, once known. */
+function QueuedClock({ until }: { until: number | null }) {
+  const now = useNow();
+  if (until === null) return <span className="muted" data-testid="queued-clock">Opens once the sign-ins in progress are over</span>;
+  return (
+    <span className="countdown" data-testid="queued-clock">
+      <span className="countdown__label">Opens in</span> <span className="countdown__value mono">{Math.max(1, Math.ceil((until - now) / 1000))} s</span>
     </span>
   );
 }
