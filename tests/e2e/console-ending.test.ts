@@ -77,4 +77,37 @@ describe('ending while Clerk cannot be reached', () => {
     expect(types.filter((type) => type === 'end_retried').length).toBeGreaterThanOrEqual(1);
     expect(types.at(-1)).toBe('ended');
   });
+
+  it('lists a start beyond Clerk’s sign-in limit as queued, and Cancel (by keyboard) revokes its link without opening a window', async () => {
+    const { page } = harness;
+    await ui.press('Control+2');
+    // Six starts at once, as a busy agent might fire them: one beyond Clerk's five sign-ins per 10 s.
+    const names = await page.evaluate(async () => {
+      const api = (window as unknown as { understudy: import('../../src/shared/api.ts').UnderstudyApi }).understudy;
+      const found = await api.users.search({ profileId: 'sandbox', query: '', limit: 40, offset: 0 });
+      if (!found.ok) throw new Error(found.error.message);
+      const users = found.value.users.filter((user) => !user.protection.protected && !user.locked && user.name !== 'Katherine Johnson').slice(0, 6);
+      for (const user of users) {
+        void api.impersonation.start({ profileId: 'sandbox', userId: user.id, reason: 'SUP-13 many at once', tokenTtlSeconds: 600, sessionMaxSeconds: 900, readOnly: false });
+      }
+      return users.map((user) => user.name);
+    });
+    expect(names).toHaveLength(6);
+    const queued = page.getByTestId('impersonation').filter({ has: page.locator('.phase', { hasText: /^Queued$/ }) });
+    await queued.first().waitFor({ timeout: 20_000 });
+    expect(await queued.count()).toBe(1);
+    expect(await queued.getByTestId('queued-clock').innerText()).toMatch(/^(Opens once the sign-ins in progress are over|Opens in \d+ s)$/);
+    expect(await queued.getByTestId('queued-note').innerText()).toMatch(/Clerk allows 5 sign-ins per 10 seconds/);
+    expect(await seriousViolations(page)).toEqual([]);
+    const cancel = queued.getByRole('button', { name: /^Cancel the queued impersonation of / });
+    const cancelledName = (await cancel.getAttribute('aria-label'))!.replace('Cancel the queued impersonation of ', '');
+    expect(names).toContain(cancelledName);
+    await cancel.focus();
+    await ui.press('Enter');
+    await page.getByText(`Ended the impersonation of ${cancelledName}: Clerk confirmed it.`).first().waitFor({ timeout: 20_000 });
+    const entry = entryOf(cancelledName);
+    expect(entry).toMatchObject({ status: 'revoked', endedBy: { reason: 'operator' } });
+    expect(harness.sandbox.state.actorTokens().find((token) => token.id === entry.actorTokenId)!.status).toBe('revoked');
+  });
 });
+

@@ -95,7 +95,7 @@ describe('quitting with impersonations open', () => {
       expect(rig.entry(view.id)).toMatchObject({
         status: 'ending',
         endedBy: { reason: 'app-quit', by: OS_USER },
-        error: expect.stringMatching(/^Not ended at Clerk yet \(attempt 1: Clerk had a server problem \(status 503\) while trying to end the session\. Try again in a moment\.\); retrying, next at /),
+        error: expect.stringMatching(/^Not ended at Clerk yet \(attempt 1: Clerk had a server problem \(status 503\) while trying to end the session\. Try again in a moment\.\); still trying\. Clerk ends it by itself by /),
       });
     }
     expect(rig.entry(waiting.id)).toMatchObject({ status: 'ending', error: expect.stringMatching(/^Not ended at Clerk yet \(attempt 1: Clerk is unreachable/) });

@@ -641,7 +641,7 @@ describe('end', () => {
     expect(window.closed).toBe(true);
     expect(window.cleared).toBe(1);
     expect(entry(view.id)).toMatchObject({ status: 'ending', endedBy: { reason: 'operator', by: 'agent' }, endedAt: null });
-    expect(entry(view.id).error).toMatch(/^Not ended at Clerk yet \(attempt 1: Clerk is unreachable\.\); retrying, next at \d{4}-.+Z\. Clerk ends it by itself by \d{4}-.+Z\.$/);
+    expect(entry(view.id).error).toMatch(/^Not ended at Clerk yet \(attempt 1: Clerk is unreachable\.\); still trying\. Clerk ends it by itself by \d{4}-.+Z\.$/);
     expect(clerk.sessions.get(sessionId)!.status).toBe('active');
 
     await clock.advance(4_999);

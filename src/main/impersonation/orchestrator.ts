@@ -583,8 +583,7 @@ export class Orchestrator {
       status: 'ending',
       endedBy: { reason, by },
       error:
-        `${error ? `${error} ` : ''}${NOT_CONFIRMED} (attempt ${attempts}: ${problem}); retrying, next at ${iso(nextAttemptAt)}. ` +
-        `Clerk ends it by itself by ${iso(until)}.`,
+        `${error ? `${error} ` : ''}${NOT_CONFIRMED} (attempt ${attempts}: ${problem}); still trying. Clerk ends it by itself by ${iso(until)}.`,
     });
     if (this.#stopped) return; // quitting: the next start picks it up (recover)
     live.retry.timer = this.#scheduler.setTimer(() => void this.#retryEnd(live), Math.max(0, nextAttemptAt - this.#deps.now()));
