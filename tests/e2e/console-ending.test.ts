@@ -95,11 +95,13 @@ describe('ending while Clerk cannot be reached', () => {
     expect(names).toHaveLength(6);
     const queued = page.getByTestId('impersonation').filter({ has: page.locator('.phase', { hasText: /^Queued$/ }) });
     await queued.first().waitFor({ timeout: 20_000 });
-    expect(await queued.count()).toBe(1);
-    expect(await queued.getByTestId('queued-clock').innerText()).toMatch(/^(Opens once the sign-ins in progress are over|Opens in \d+ s)$/);
-    expect(await queued.getByTestId('queued-note').innerText()).toMatch(/Clerk allows 5 sign-ins per 10 seconds/);
+    // One beyond five; two when the first test's sign-in still counts (under 11 s ago).
+    expect([1, 2]).toContain(await queued.count());
+    const first = queued.first();
+    expect(await first.getByTestId('queued-clock').innerText()).toMatch(/^(Opens once the sign-ins in progress are over|Opens in\s+\d+ s)$/);
+    expect(await first.getByTestId('queued-note').innerText()).toMatch(/Clerk allows 5 sign-ins per 10 seconds/);
     expect(await seriousViolations(page)).toEqual([]);
-    const cancel = queued.getByRole('button', { name: /^Cancel the queued impersonation of / });
+    const cancel = first.getByRole('button', { name: /^Cancel the queued impersonation of / });
     const cancelledName = (await cancel.getAttribute('aria-label'))!.replace('Cancel the queued impersonation of ', '');
     expect(names).toContain(cancelledName);
     await cancel.focus();
