@@ -65,13 +65,13 @@ type Field = { optional?: true } & (
 const id: Field = { kind: 'id' };
 const userId: Field = { kind: 'id', prefix: 'user_' };
 const seconds: Field = { kind: 'int', min: 1, max: 30 * 24 * 3600 };
-const STATUSES = ['minting', 'pending', 'accepted', 'ended', 'revoked', 'expired', 'failed', 'unknown'] as const;
+const STATUSES = ['minting', 'pending', 'accepted', 'ending', 'ended', 'revoked', 'expired', 'failed', 'unknown'] as const;
 const filter: Field = {
   kind: 'object',
   fields: {
     userId: { ...id, optional: true },
     operator: { kind: 'text', max: 200, optional: true },
-    status: { kind: 'array', of: { kind: 'enum', values: STATUSES }, max: 8, optional: true },
+    status: { kind: 'array', of: { kind: 'enum', values: STATUSES }, max: 9, optional: true },
     profileId: { ...id, optional: true },
     from: { kind: 'int', min: 0, max: Number.MAX_SAFE_INTEGER, optional: true },
     to: { kind: 'int', min: 0, max: Number.MAX_SAFE_INTEGER, optional: true },
