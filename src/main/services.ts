@@ -47,6 +47,8 @@ export interface ServiceDeps {
   orgPolicy?: OrgPolicyState;
   /** Where audit webhook signing secrets are read (process.env and the keychain's audit service in the app). */
   auditSecrets?: SecretSources;
+  /** The wait before the n-th retry of an end Clerk did not confirm (default: 5 s doubling to 5 min). */
+  endRetryDelay?: (attempt: number) => number;
 }
 
 export interface MainServices {
@@ -126,6 +128,7 @@ export async function createServices(deps: ServiceDeps): Promise<MainServices> {
     sandboxOrigins: deps.sandbox?.origins ?? [],
     log: deps.log,
     startGate: () => audit.refusal(),
+    endRetryDelay: deps.endRetryDelay,
   });
 
   const state = (): AppState => ({
@@ -225,6 +228,7 @@ export async function createServices(deps: ServiceDeps): Promise<MainServices> {
     },
     'impersonation:end': ({ id }) => orchestrator.end(id, 'operator', deps.osUser),
     'impersonation:endAll': () => orchestrator.endAll('end-all', deps.osUser),
+    'impersonation:retryEnd': ({ id }) => orchestrator.retryEnd(id),
     'impersonation:arrange': () => {
       const arranged = orchestrator.arrange();
       return { arranged, positioned: deps.windowHost.positionsHonoured?.() ?? true };
@@ -325,7 +329,7 @@ export async function createServices(deps: ServiceDeps): Promise<MainServices> {
         notices.push(
           stillLive === 0
             ? `Ended ${plural(leftovers)} left live by the last run. The History shows each one.`
-            : `Ended ${plural(leftovers - stillLive)} of ${plural(leftovers)} left live by the last run; ${stillLive} could not be ended at Clerk and will be tried again at the next start (the History says why).`,
+            : `Ended ${plural(leftovers - stillLive)} of ${plural(leftovers)} left live by the last run; ${stillLive} could not be ended at Clerk yet. Understudy keeps retrying in the background; the Active screen shows each one with a Retry button.`,
         );
         changed();
       }
@@ -352,6 +356,8 @@ export async function createServices(deps: ServiceDeps): Promise<MainServices> {
       }
     },
     shutdown: async () => {
+      // One attempt each; what Clerk does not confirm stays `ending` in the history for the next start.
+      orchestrator.stopBackgroundRetries();
       await orchestrator.endAll('app-quit', deps.osUser);
       // After the endings are recorded: what is not delivered by now waits for the next start.
       audit.stop();

@@ -19,6 +19,7 @@ export const channels = [
   'impersonation:focus',
   'impersonation:end',
   'impersonation:endAll',
+  'impersonation:retryEnd',
   'impersonation:arrange',
   'ledger:query',
   'ledger:revokeToken',

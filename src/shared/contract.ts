@@ -41,6 +41,7 @@ export const ledgerStatusSchema = z.enum([
   'minting',
   'pending',
   'accepted',
+  'ending',
   'ended',
   'revoked',
   'expired',
@@ -51,7 +52,7 @@ export const ledgerStatusSchema = z.enum([
 export const ledgerFilterSchema = z.strictObject({
   userId: id().optional(),
   operator: text(200).optional(),
-  status: z.array(ledgerStatusSchema).max(8).optional(),
+  status: z.array(ledgerStatusSchema).max(9).optional(),
   profileId: profileId.optional(),
   from: z.number().int().nonnegative().optional(),
   to: z.number().int().nonnegative().optional(),
@@ -120,6 +121,8 @@ export const contract = {
   'impersonation:focus': channel(z.strictObject({ id: id() }), returns<null>()),
   'impersonation:end': channel(z.strictObject({ id: id() }), returns<ImpersonationView>()),
   'impersonation:endAll': channel(none, returns<ImpersonationView[]>()),
+  /** An end Clerk has not confirmed yet: try again now instead of at the next scheduled attempt. */
+  'impersonation:retryEnd': channel(z.strictObject({ id: id() }), returns<ImpersonationView>()),
   /** `positioned` is false where the desktop places windows itself (Wayland): only sizes were set. */
   'impersonation:arrange': channel(none, returns<{ arranged: number; positioned: boolean }>()),
 

@@ -115,13 +115,15 @@ export type LedgerStatus =
   | 'minting'
   | 'pending'
   | 'accepted'
+  | 'ending'
   | 'ended'
   | 'revoked'
   | 'expired'
   | 'failed'
   | 'unknown';
 
-export const LIVE_STATUSES: readonly LedgerStatus[] = ['minting', 'pending', 'accepted'];
+/** `ending`: an end was asked for and Clerk has not confirmed it yet; Understudy keeps retrying. */
+export const LIVE_STATUSES: readonly LedgerStatus[] = ['minting', 'pending', 'accepted', 'ending'];
 
 /** What ended an impersonation. */
 export type EndReason =
@@ -133,6 +135,7 @@ export type EndReason =
   | 'app-quit'
   | 'recovery' // found live after a crash, ended at the next start
   | 'verification-failed'
+  | 'open-failed' // the window could not be opened (or its link was not an https address)
   | 'revoked-token' // a pending token revoked from the history
   | 'sign-in-timeout' // no verified session appeared in time (the sign-in page ignored the ticket)
   | 'ticket-error' // Clerk refused the ticket in the window (used, revoked, expired…)
@@ -189,6 +192,22 @@ export interface ImpersonationView {
   sessionExpiresAt: number | null;
   sessionId: string | null;
   error: string | null;
+  /** Phase `opening`, queued behind Clerk's sign-in limit (5 per 10 s): when its window opens (null: once sign-ins in progress are over). */
+  queued: { until: number | null } | null;
+  /** Phase `ending` and Clerk has not confirmed it yet: what failed, and when Understudy tries again. */
+  ending: EndingProgress | null;
+}
+
+/** An end Clerk has not confirmed: retried in the background with backoff until Clerk confirms it or its own expiry passes. */
+export interface EndingProgress {
+  /** Attempts that failed so far. */
+  attempts: number;
+  /** When the next attempt runs; null while one is running. */
+  nextAttemptAt: number | null;
+  /** What went wrong at the last attempt, in plain words. */
+  problem: string;
+  /** By then Clerk has ended it by itself (the session cap, or the link's expiry plus the cap of a session made from it). */
+  clerkEndsBy: number;
 }
 
 export interface AppState {
@@ -237,6 +256,8 @@ export type HistoryEventType =
   | 'expired'
   | 'failed'
   | 'unknown'
+  | 'ending' // an end Clerk did not confirm: kept live and retried
+  | 'end_retried' // another attempt at ending failed
   | 'recovered'
   | 'updated'
   | 'imported'

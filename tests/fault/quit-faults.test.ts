@@ -73,7 +73,7 @@ describe('quitting with impersonations open', () => {
     expect(next.services.ledger.live()).toEqual([]);
   }, 40_000);
 
-  it('with Clerk down it still finishes, keeps what it could not end live, and the next start ends it', async () => {
+  it('with Clerk down it still finishes, keeps what Clerk did not confirm ending, and the next start ends it', async () => {
     const { rig, host, signedIn, waiting, sessions, tokenOfWaiting } = await threeOpen();
     sandbox.faults.inject({ route: 'POST /sessions/{session_id}/revoke', kind: 'status', status: 503 });
     sandbox.faults.inject({ route: 'POST /actor_tokens/{actor_token_id}/revoke', kind: 'drop' });
@@ -90,11 +90,15 @@ describe('quitting with impersonations open', () => {
       expect(window.clearedCount).toBe(1);
       expect(window.isClosed()).toBe(true);
     }
-    // The history keeps them live, with what happened in plain words.
+    // The history keeps them ending, with what happened in plain words.
     for (const view of signedIn) {
-      expect(rig.entry(view.id)).toMatchObject({ status: 'accepted', error: expect.stringMatching(/^Understudy could not end it at Clerk \(Clerk had a server problem \(status 503\) while trying to end the session\. Try again in a moment\.\); it will retry at the next start/) });
+      expect(rig.entry(view.id)).toMatchObject({
+        status: 'ending',
+        endedBy: { reason: 'app-quit', by: OS_USER },
+        error: expect.stringMatching(/^Not ended at Clerk yet \(attempt 1: Clerk had a server problem \(status 503\) while trying to end the session\. Try again in a moment\.\); still trying\. Clerk ends it by itself by /),
+      });
     }
-    expect(rig.entry(waiting.id)).toMatchObject({ status: 'pending', error: expect.stringMatching(/^Understudy could not end it at Clerk \(Clerk is unreachable/) });
+    expect(rig.entry(waiting.id)).toMatchObject({ status: 'ending', error: expect.stringMatching(/^Not ended at Clerk yet \(attempt 1: Clerk is unreachable/) });
     for (const sessionId of sessions) expect(sandbox.state.session(sessionId)!.status).toBe('active');
     expectNothingLost(sandbox, await history(rig), expect);
 
@@ -104,7 +108,9 @@ describe('quitting with impersonations open', () => {
     await next.services.recover();
     for (const sessionId of sessions) expect(sandbox.state.session(sessionId)!.status).toBe('revoked');
     expect(sandbox.state.actorTokens().find((token) => token.id === tokenOfWaiting)!.status).toBe('revoked');
-    for (const view of [...signedIn, waiting]) expect(next.entry(view.id)).toMatchObject({ endedBy: { reason: 'recovery', by: 'understudy' } });
+    // Finished on behalf of whoever asked (quitting), once Clerk confirmed it.
+    for (const view of signedIn) expect(next.entry(view.id)).toMatchObject({ status: 'ended', endedBy: { reason: 'app-quit', by: OS_USER } });
+    expect(next.entry(waiting.id)).toMatchObject({ status: 'revoked', endedBy: { reason: 'app-quit', by: OS_USER } });
     expect(next.services.ledger.live()).toEqual([]);
     expectNothingLost(sandbox, await history(next), expect);
   }, 40_000);

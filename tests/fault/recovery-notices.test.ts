@@ -46,15 +46,20 @@ describe('recovery at start', () => {
     for (const id of ids) expect(next.entry(id).status).toBe('revoked');
   });
 
-  it('says which could not be ended and that they are tried again at the next start', async () => {
+  it('says which could not be ended yet and that Understudy keeps retrying them', async () => {
     const { next, ids } = await crashedWithTwoLive();
     sandbox.faults.inject({ route: 'POST /actor_tokens/{actor_token_id}/revoke', kind: 'status', status: 500, times: 1 });
     await next.services.recover();
     const [notice] = await notices(next);
     expect(notice).toBe(
-      'Ended 1 impersonation of 2 impersonations left live by the last run; 1 could not be ended at Clerk and will be tried again at the next start (the History says why).',
+      'Ended 1 impersonation of 2 impersonations left live by the last run; 1 could not be ended at Clerk yet. Understudy keeps retrying in the background; the Active screen shows each one with a Retry button.',
     );
-    expect(ids.map((id) => next.entry(id).status).sort()).toEqual(['pending', 'revoked']);
+    expect(ids.map((id) => next.entry(id).status).sort()).toEqual(['ending', 'revoked']);
+    const ending = ids.find((id) => next.entry(id).status === 'ending')!;
+    expect(await next.ok('impersonation:list', {})).toEqual([expect.objectContaining({ id: ending, phase: 'ending', ending: expect.objectContaining({ attempts: 1 }) })]);
+    // Clerk answers now (the fault was for one request): Retry ends it.
+    expect(await next.ok('impersonation:retryEnd', { id: ending })).toMatchObject({ phase: 'ended' });
+    expect(next.entry(ending).status).toBe('revoked');
   });
 
   it('says nothing when the last run left nothing live', async () => {

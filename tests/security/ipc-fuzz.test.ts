@@ -65,13 +65,13 @@ type Field = { optional?: true } & (
 const id: Field = { kind: 'id' };
 const userId: Field = { kind: 'id', prefix: 'user_' };
 const seconds: Field = { kind: 'int', min: 1, max: 30 * 24 * 3600 };
-const STATUSES = ['minting', 'pending', 'accepted', 'ended', 'revoked', 'expired', 'failed', 'unknown'] as const;
+const STATUSES = ['minting', 'pending', 'accepted', 'ending', 'ended', 'revoked', 'expired', 'failed', 'unknown'] as const;
 const filter: Field = {
   kind: 'object',
   fields: {
     userId: { ...id, optional: true },
     operator: { kind: 'text', max: 200, optional: true },
-    status: { kind: 'array', of: { kind: 'enum', values: STATUSES }, max: 8, optional: true },
+    status: { kind: 'array', of: { kind: 'enum', values: STATUSES }, max: 9, optional: true },
     profileId: { ...id, optional: true },
     from: { kind: 'int', min: 0, max: Number.MAX_SAFE_INTEGER, optional: true },
     to: { kind: 'int', min: 0, max: Number.MAX_SAFE_INTEGER, optional: true },
@@ -115,6 +115,7 @@ const FIELDS: Record<Channel, Record<string, Field>> = {
   'impersonation:focus': { id },
   'impersonation:end': { id },
   'impersonation:endAll': {},
+  'impersonation:retryEnd': { id },
   'impersonation:arrange': {},
   'ledger:query': { filter },
   'ledger:revokeToken': { entryId: id },
@@ -620,6 +621,7 @@ describe('IPC fuzzing', () => {
     add('impersonation:start', 'beyond the TTL cap', { profileId: 'fuzz-co', userId: ADA, reason: '', tokenTtlSeconds: 30 * 24 * 3600, sessionMaxSeconds: 60, readOnly: false }, 'policy');
     add('impersonation:focus', 'unknown id', { id: 'no-such-impersonation' }, 'not-found');
     add('impersonation:end', 'unknown id', { id: 'no-such-impersonation' }, 'not-found');
+    add('impersonation:retryEnd', 'unknown id', { id: 'no-such-impersonation' }, 'not-found');
     add('ledger:revokeToken', 'unknown entry', { entryId: 'no-such-entry' }, 'not-found');
     add('ledger:revokeToken', 'an entry already revoked', { entryId: services.ledger.query({})[0]!.id }, 'conflict');
     add('ledger:checkUnknown', 'unknown entry', { entryId: 'no-such-entry' }, 'not-found');

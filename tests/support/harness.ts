@@ -53,6 +53,8 @@ export interface HarnessOptions {
   dataDir?: string;
   /** The IT-managed policy, as index.ts reads it from the machine. */
   orgPolicy?: OrgPolicyState;
+  /** The backoff of ends Clerk did not confirm (default: the app's). */
+  endRetryDelay?: (attempt: number) => number;
 }
 
 export interface Harness {
@@ -133,6 +135,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       ? null
       : { secretKey: sandbox.secretKey, apiUrl: sandbox.apiUrl, origins: sandbox.origins },
     ...(options.orgPolicy ? { orgPolicy: options.orgPolicy } : {}),
+    endRetryDelay: options.endRetryDelay,
   });
 
   // The app's ipcMain registry, recording what each call answered (the leak scan reads these).

@@ -639,23 +639,65 @@ describe('end', () => {
     expect(host.windows).toEqual([]);
   });
 
-  it('keeps the entry live when Clerk cannot be reached, so the next start retries', async () => {
+  it('stays ending while Clerk cannot be reached, retries with backoff, and says ended only once Clerk confirmed it', async () => {
     const view = await orchestrator.start(request());
     const window = host.byId(view.id);
     await signIn(window);
-    clerk.revokeSessionFailures.push(new AppError({ kind: 'network', message: 'Clerk is unreachable.' }));
+    const sessionId = entry(view.id).sessionId!;
+    const cap = entry(view.id).acceptedAt! + 900_000;
+    const unreachable = () => new AppError({ kind: 'network', message: 'Clerk is unreachable.' });
+    clerk.revokeSessionFailures.push(unreachable(), unreachable());
     const ended = await orchestrator.end(view.id, 'operator', 'agent');
 
-    expect(ended.phase).toBe('failed');
-    expect(ended.error).toMatch(/could not end it at Clerk/);
+    // Not ended: the window is wiped and gone, the record and the console say "ending".
+    expect(ended).toMatchObject({ phase: 'ending', error: null, ending: { attempts: 1, nextAttemptAt: clock.now() + 5_000, problem: 'Clerk is unreachable.', clerkEndsBy: cap } });
     expect(window.closed).toBe(true);
     expect(window.cleared).toBe(1);
-    expect(entry(view.id).status).toBe('accepted');
+    expect(entry(view.id)).toMatchObject({ status: 'ending', endedBy: { reason: 'operator', by: 'agent' }, endedAt: null });
+    expect(entry(view.id).error).toMatch(/^Not ended at Clerk yet \(attempt 1: Clerk is unreachable\.\); still trying\. Clerk ends it by itself by \d{4}-.+Z\.$/);
+    expect(clerk.sessions.get(sessionId)!.status).toBe('active');
 
-    // Next start: recovered.
-    await build().recover();
-    expect(entry(view.id)).toMatchObject({ status: 'ended', endedBy: { reason: 'recovery' } });
-    expect(clerk.sessions.get(entry(view.id).sessionId!)!.status).toBe('revoked');
+    await clock.advance(4_999);
+    expect(orchestrator.list()[0]!.ending!.attempts).toBe(1);
+    await clock.advance(1);
+    // The second attempt failed too: twice the wait.
+    expect(orchestrator.list()[0]).toMatchObject({ phase: 'ending', ending: { attempts: 2, nextAttemptAt: clock.now() + 10_000 } });
+    await clock.advance(10_000);
+    expect(orchestrator.list()[0]).toMatchObject({ phase: 'ended', ending: null, error: null });
+    expect(clerk.sessions.get(sessionId)!.status).toBe('revoked');
+    expect(entry(view.id)).toMatchObject({
+      status: 'ended',
+      endedBy: { reason: 'operator', by: 'agent' },
+      error: 'Ending at Clerk failed 2 times (last: Clerk is unreachable.); Clerk confirmed it at attempt 3.',
+    });
+    const types = ledger.eventsAfter(0).filter((event) => event.entryId === view.id).map((event) => event.type);
+    expect(types).toEqual(['started', 'minted', 'signed_in', 'ending', 'end_retried', 'ended']);
+  });
+
+  it('tries at once on Retry, and End on an ending one does the same', async () => {
+    const view = await orchestrator.start(request());
+    await signIn(host.byId(view.id));
+    clerk.revokeSessionFailures.push(new AppError({ kind: 'network', message: 'Clerk is unreachable.' }), new AppError({ kind: 'network', message: 'Clerk is unreachable.' }));
+    await orchestrator.end(view.id, 'operator', 'agent');
+    expect(await orchestrator.end(view.id, 'operator', 'agent')).toMatchObject({ phase: 'ending', ending: { attempts: 2 } });
+    expect(await orchestrator.retryEnd(view.id)).toMatchObject({ phase: 'ended' });
+    expect(clock.pending()).toBeGreaterThan(0); // only the finished item's display timer is left
+    await expect(orchestrator.retryEnd(view.id)).rejects.toMatchObject({ kind: 'conflict' });
+  });
+
+  it('records honestly that Clerk ended it by itself when its expiry passed before Clerk could be reached', async () => {
+    const view = await orchestrator.start(request({ sessionMaxSeconds: 60 }));
+    await signIn(host.byId(view.id));
+    const cap = entry(view.id).acceptedAt! + 60_000;
+    for (let i = 0; i < 10; i++) clerk.revokeSessionFailures.push(new AppError({ kind: 'network', message: 'Clerk is unreachable.' }));
+    await orchestrator.end(view.id, 'operator', 'agent');
+    await clock.advance(cap - clock.now() - 1);
+    expect(orchestrator.list()[0]!.phase).toBe('ending');
+    // The last attempt is made at the expiry itself, and fails: over at Clerk by its own cap.
+    await clock.advance(1);
+    expect(orchestrator.list()[0]).toMatchObject({ phase: 'ended', ending: null });
+    expect(entry(view.id)).toMatchObject({ status: 'expired', endedAt: cap, endedBy: { reason: 'operator', by: 'agent' } });
+    expect(entry(view.id).error).toMatch(/^Understudy could not reach Clerk to end it \(\d+ times; last: Clerk is unreachable\.\)\. Clerk ended it by itself: its session cap ran out by /);
   });
 
   it('is idempotent, and says so when the impersonation is unknown', async () => {
@@ -853,15 +895,18 @@ describe('recover', () => {
     expect(clerk.tokens.get('act_1')!.status).toBe('pending');
   });
 
-  it('records why a leftover could not be ended, and tries again next time', async () => {
+  it('keeps a leftover Clerk did not confirm ending, lists it, and retries it in the background', async () => {
     const view = await orchestrator.start(request());
     await signIn(host.byId(view.id));
     clerk.revokeSessionFailures.push(new AppError({ kind: 'network', message: 'Clerk is unreachable.' }));
     const next = build();
     await next.recover();
-    expect(entry(view.id)).toMatchObject({ status: 'accepted', error: expect.stringMatching(/Clerk is unreachable/) });
-    await next.recover();
-    expect(entry(view.id).status).toBe('ended');
+    // Still ending: listed for the console with its next attempt, and retried in the background.
+    expect(entry(view.id)).toMatchObject({ status: 'ending', endedBy: { reason: 'recovery' }, error: expect.stringMatching(/Clerk is unreachable/) });
+    expect(next.list()).toEqual([expect.objectContaining({ id: view.id, phase: 'ending', ending: expect.objectContaining({ attempts: 1 }) })]);
+    await clock.advance(5_000);
+    expect(entry(view.id)).toMatchObject({ status: 'ended', endedBy: { reason: 'recovery' } });
+    expect(next.list()[0]!.phase).toBe('ended');
   });
 });
 
@@ -900,5 +945,53 @@ describe('windows', () => {
     expect(host.byId(b.id).bounds).toEqual({ x: 800, y: 0, width: 800, height: 900 });
     await orchestrator.end(a.id, 'operator', 'agent');
     expect(() => orchestrator.focus(a.id)).toThrow(AppError);
+  });
+});
+
+describe('pacing window openings within Clerk’s sign-in limit (5 per 10 s)', () => {
+  const queuedViews = () => orchestrator.list().filter((view) => view.queued !== null);
+
+  it('queues the 6th and 7th starts while five sign-ins are in flight, and opens them a full window after those are over', async () => {
+    const starts = Array.from({ length: 7 }, () => orchestrator.start(request()));
+    await settle();
+    expect(host.windows).toHaveLength(5);
+    // Five windows are signing in at moments Understudy cannot see: when the others open is not known yet.
+    expect(queuedViews().map((view) => [view.phase, view.queued])).toEqual([['opening', { until: null }], ['opening', { until: null }]]);
+    for (const window of host.windows.slice(0, 2)) await signIn(window);
+    const over = clock.now();
+    // Two sign-ins over: each queued one opens a full window (plus the margin) after one of them.
+    expect(queuedViews().map((view) => view.queued!.until)).toEqual([over + 11_000, over + 11_000]);
+    await clock.advance(10_999);
+    expect(host.windows).toHaveLength(5);
+    await clock.advance(1);
+    const views = await Promise.all(starts);
+    expect(host.windows).toHaveLength(7);
+    expect(views.map((view) => [view.phase, view.queued])).toEqual(Array.from({ length: 7 }, () => ['waiting', null]));
+  });
+
+  it('opens a queued window as soon as a sign-in in flight is over and has aged out, not before', async () => {
+    for (let i = 0; i < 5; i++) await orchestrator.start(request());
+    const sixth = orchestrator.start(request());
+    await settle();
+    await clock.advance(60_000);
+    expect(host.windows).toHaveLength(5); // still five in flight: no time is enough
+    await signIn(host.windows[0]!);
+    await clock.advance(11_000);
+    expect((await sixth).phase).toBe('waiting');
+    expect(host.windows).toHaveLength(6);
+  });
+
+  it('a queued start can be cancelled: its link is revoked, no window opens', async () => {
+    for (let i = 0; i < 5; i++) await orchestrator.start(request());
+    const sixth = orchestrator.start(request());
+    await settle();
+    const [queued] = queuedViews();
+    const tokenId = entry(queued!.id).actorTokenId!;
+    const ended = await orchestrator.end(queued!.id, 'operator', 'agent');
+    await expect(sixth).rejects.toMatchObject({ kind: 'conflict' });
+    expect(ended.phase).toBe('ended');
+    expect(clerk.tokens.get(tokenId)!.status).toBe('revoked');
+    expect(entry(queued!.id)).toMatchObject({ status: 'revoked', endedBy: { reason: 'operator', by: 'agent' } });
+    expect(host.windows).toHaveLength(5);
   });
 });

@@ -35,13 +35,14 @@ function thrown(fn: () => unknown): AppError {
   throw new Error('expected an error');
 }
 
-const ALL: LedgerStatus[] = ['minting', 'pending', 'accepted', 'ended', 'revoked', 'expired', 'failed', 'unknown'];
+const ALL: LedgerStatus[] = ['minting', 'pending', 'accepted', 'ending', 'ended', 'revoked', 'expired', 'failed', 'unknown'];
 
 /** Drives a fresh entry to `status` along legal moves. */
 const PATH_TO: Record<LedgerStatus, LedgerStatus[]> = {
   minting: [],
   pending: ['pending'],
   accepted: ['pending', 'accepted'],
+  ending: ['pending', 'accepted', 'ending'],
   unknown: ['unknown'],
   ended: ['pending', 'ended'],
   revoked: ['pending', 'revoked'],
@@ -115,8 +116,9 @@ describe('Ledger.update transitions', () => {
   it('matches the documented life of an entry', () => {
     expect(TRANSITIONS).toEqual({
       minting: ['pending', 'failed', 'unknown'],
-      pending: ['accepted', 'revoked', 'expired', 'failed', 'ended'],
-      accepted: ['ended', 'expired'],
+      pending: ['accepted', 'revoked', 'expired', 'failed', 'ended', 'ending'],
+      accepted: ['ended', 'expired', 'ending'],
+      ending: ['ended', 'revoked', 'expired', 'failed'],
       unknown: ['expired', 'revoked', 'ended'],
       ended: [],
       revoked: [],

@@ -1,7 +1,7 @@
 // Time as the console shows it: countdowns, relative times, durations, which clock applies.
 import { describe, expect, it } from 'vitest';
 import { formatTimeLeft as formatBannerTimeLeft } from '../../src/main/impersonation/banner-text.ts';
-import { formatCountdown, formatDuration, formatRelative, isLivePhase, localizeInstants, timeLeft } from '../../src/renderer/src/data/time.ts';
+import { formatCountdown, formatDuration, formatRelative, formatUpcoming, isLivePhase, localizeInstants, timeLeft } from '../../src/renderer/src/data/time.ts';
 
 const NOW = Date.UTC(2025, 2, 10, 12, 0, 0);
 
@@ -87,5 +87,16 @@ describe('localizeInstants', () => {
 
   it('leaves text without an instant alone', () => {
     expect(localizeInstants('Clerk is unreachable (status 503).', NOW)).toBe('Clerk is unreachable (status 503).');
+  });
+});
+
+describe('formatUpcoming', () => {
+  const NOW = Date.UTC(2026, 10, 29, 12, 0, 0);
+  it('counts the next few seconds, then minutes, and says now once due', () => {
+    expect(formatUpcoming(NOW + 4_200, NOW, 'en-US')).toBe('in 5 seconds');
+    expect(formatUpcoming(NOW + 20_000, NOW, 'en-US')).toBe('in 20 seconds');
+    expect(formatUpcoming(NOW + 3 * 60_000, NOW, 'en-US')).toBe('in 3 minutes');
+    expect(formatUpcoming(NOW, NOW, 'en-US')).toBe('now');
+    expect(formatUpcoming(NOW - 1_000, NOW, 'en-US')).toBe('now');
   });
 });

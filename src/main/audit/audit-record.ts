@@ -25,6 +25,8 @@ export const AUDIT_EVENT_NAMES: Record<HistoryEventType, string> = {
   started: 'understudy.impersonation.started',
   minted: 'understudy.impersonation.token_minted',
   signed_in: 'understudy.impersonation.signed_in',
+  ending: 'understudy.impersonation.ending',
+  end_retried: 'understudy.impersonation.end_retried',
   ended: 'understudy.impersonation.ended',
   revoked: 'understudy.impersonation.token_revoked',
   expired: 'understudy.impersonation.token_expired',

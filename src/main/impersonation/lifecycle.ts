@@ -10,14 +10,16 @@ export type LifecycleEvent =
   | 'end-requested' // operator, End all, quit, window closed, cap, expiry, watchdog, ticket error, Clerk ended it
   | 'ended-at-clerk' // Clerk confirmed the session or token is over
   | 'ended-with-problem' // over at Clerk, but the impersonation itself failed (verification, ticket refused, watchdog…)
-  | 'clean-up-failed' // Clerk could not be reached or refused: the record stays live
-  | 'open-failed'; // minting or opening failed before a window existed
+  | 'clean-up-failed' // Clerk could not be reached or refused: still ending, retried with backoff
+  | 'clerk-expiry-passed' // never confirmed, but Clerk's own expiry has passed: Clerk ended it by itself
+  | 'open-failed'; // minting or recording failed before a window existed
 
 export const LIFECYCLE: Readonly<Record<ImpersonationPhase, Partial<Record<LifecycleEvent, ImpersonationPhase>>>> = {
   opening: { 'window-opened': 'waiting', 'end-requested': 'ending', 'open-failed': 'failed' },
   waiting: { 'session-verified': 'signed-in', 'end-requested': 'ending' },
   'signed-in': { 'end-requested': 'ending' },
-  ending: { 'ended-at-clerk': 'ended', 'ended-with-problem': 'failed', 'clean-up-failed': 'failed', 'open-failed': 'failed' },
+  // Never `ended` before Clerk confirmed it (or its own expiry passed): a failed clean-up stays `ending`.
+  ending: { 'ended-at-clerk': 'ended', 'ended-with-problem': 'failed', 'clean-up-failed': 'ending', 'clerk-expiry-passed': 'ended' },
   ended: {},
   failed: {},
 };
@@ -27,10 +29,10 @@ export const RECORDED_AS: Readonly<Record<ImpersonationPhase, readonly LedgerSta
   opening: ['minting', 'pending'],
   waiting: ['pending'],
   'signed-in': ['accepted'],
-  ending: ['pending', 'accepted'],
+  ending: ['pending', 'accepted', 'ending'],
   ended: ['ended', 'revoked', 'expired', 'failed'],
-  // A failure either finished (failed, or ended with an explanation) or left the record live for recovery.
-  failed: ['failed', 'ended', 'revoked', 'expired', 'unknown', 'pending', 'accepted'],
+  // Finished with a problem; or a mint whose answer (or whose record) was lost, which recovery marks unknown.
+  failed: ['failed', 'ended', 'revoked', 'expired', 'unknown', 'minting'],
 };
 
 /** The phase `event` leads to from `from`, or null when the machine does not allow it. */

@@ -22,6 +22,7 @@ import { ticketErrorText } from './ticket-errors.ts';
 import { nextPhase, type LifecycleEvent } from './lifecycle.ts';
 import { isNavigationAllowed } from './window-policy.ts';
 import { isSessionCookieName, issuerOf } from './session-cookie.ts';
+import { SignInPacer } from './sign-in-pacer.ts';
 
 export type TimerHandle = unknown;
 
@@ -55,6 +56,13 @@ export interface OrchestratorDeps {
    * now (the organisation requires audit delivery and its audit log cannot be reached), or null.
    */
   startGate?: () => Promise<string | null>;
+  /** The wait before the n-th retry of an end Clerk did not confirm (default endRetryDelay). */
+  endRetryDelay?: (attempt: number) => number;
+}
+
+/** Backoff for ending while Clerk is unreachable: 5 s, 10 s, 20 s… up to 5 minutes between attempts. */
+export function endRetryDelay(attempt: number): number {
+  return Math.min(5_000 * 2 ** Math.max(0, attempt - 1), 300_000);
 }
 
 /** Who ends an impersonation when no person did. */
@@ -103,12 +111,37 @@ interface Live {
   lastLivenessCheckAt: number;
   /** Asked to end while still opening: `#mintAndOpen` finishes the job. */
   cancel: { reason: EndReason; by: string; error?: string } | null;
+  /** Queued behind Clerk's sign-in limit (when its window opens, if known), and how to wake it early. */
+  queued: { until: number | null } | null;
+  wakeQueued: (() => void) | null;
+  /** Holds one of the sign-in slots (sign-in-pacer.ts) until its sign-in is over. */
+  pacing: boolean;
   /** Shown in the banner when nothing is wrong with the impersonation itself (a refused navigation). */
   notice: string | null;
   /** Settles when `start` is done, whatever the outcome. */
   opened: Promise<unknown>;
   ending: Promise<ImpersonationView> | null;
+  /** Why and by whom it is being ended, once asked. */
+  endRequest: EndRequest | null;
+  /** Clerk has not confirmed the end yet: the failed attempts, the scheduled next one, the one running. */
+  retry: { attempts: number; problem: string; nextAttemptAt: number | null; timer: TimerHandle | null; running: Promise<ImpersonationView> | null } | null;
 }
+
+interface EndRequest {
+  reason: EndReason;
+  by: string;
+  /** Why it ended, when something went wrong with the impersonation itself (shown and recorded). */
+  error: string | null;
+}
+
+/** What Clerk confirmed: the entry's final status (and the session found from a used token). */
+interface CleanUpOutcome {
+  status: 'ended' | 'revoked' | 'expired' | 'failed';
+  sessionId?: string;
+}
+
+/** Ends where the impersonation itself failed, recorded as `failed` once Clerk confirmed it is over. */
+const FAILURE_REASONS: readonly EndReason[] = ['verification-failed', 'ticket-error', 'open-failed'];
 
 type Listener = (views: ImpersonationView[]) => void;
 
@@ -117,10 +150,14 @@ export class Orchestrator {
   readonly #scheduler: Scheduler;
   readonly #live = new Map<string, Live>();
   readonly #listeners = new Set<Listener>();
+  /** Set when quitting: no background retry is scheduled any more. */
+  #stopped = false;
+  readonly #pacer: SignInPacer;
 
   constructor(deps: OrchestratorDeps) {
     this.#deps = deps;
     this.#scheduler = deps.scheduler ?? realScheduler;
+    this.#pacer = new SignInPacer(deps.now);
   }
 
   // ─── start ──────────────────────────────────────────────────────────────────────────────────
@@ -147,7 +184,7 @@ export class Orchestrator {
       readOnly: request.readOnly,
     });
     let markOpened!: () => void;
-    const live: Live = {
+    const live = newLive({
       id: entry.id,
       profile,
       gateway,
@@ -160,24 +197,9 @@ export class Orchestrator {
       sessionMaxSeconds: entry.sessionMaxSeconds,
       startedAt: entry.createdAt,
       tokenExpiresAt: entry.tokenExpiresAt,
-      frontendApiOrigin: '',
       phase: 'opening',
-      tokenId: null,
-      sessionId: null,
-      sessionExpiresAt: null,
-      error: null,
-      window: null,
-      timers: new Set(),
-      stopWatching: null,
-      verifying: Promise.resolve(),
-      lastSessionToken: null,
-      lastFreshTokenAt: 0,
-      lastLivenessCheckAt: 0,
-      cancel: null,
-      notice: null,
       opened: new Promise<void>((resolve) => (markOpened = resolve)),
-      ending: null,
-    };
+    });
     this.#live.set(live.id, live);
     this.#emit();
     try {
@@ -216,8 +238,10 @@ export class Orchestrator {
       throw asAppError(error, 'record the sign-in link');
     }
     this.#at(live, live.tokenExpiresAt, () => {
-      if (live.phase === 'opening') live.cancel ??= { reason: 'token-expired', by: SYSTEM_ACTOR };
-      else if (live.phase === 'waiting') void this.#end(live, 'token-expired', SYSTEM_ACTOR);
+      if (live.phase === 'opening') {
+        live.cancel ??= { reason: 'token-expired', by: SYSTEM_ACTOR };
+        live.wakeQueued?.();
+      } else if (live.phase === 'waiting') void this.#end(live, 'token-expired', SYSTEM_ACTOR);
     });
 
     const navigation = this.#navigationFor(live.profile, token.url);
@@ -226,6 +250,8 @@ export class Orchestrator {
     if (!navigation || !isNavigationAllowed(token.url, { ...navigation, allowLoopbackHttp: false })) {
       return this.#abortOpening(live, 'policy', 'The sign-in link of this instance is not an https address, so it was not opened.');
     }
+    if (live.cancel) return this.#cancelOpening(live);
+    await this.#waitForSignInSlot(live);
     if (live.cancel) return this.#cancelOpening(live);
 
     let window: ImpersonationWindow;
@@ -274,23 +300,49 @@ export class Orchestrator {
     return view(live);
   }
 
-  /** Revokes the fresh token, records the failure, closes what opened, and throws. */
+  /** Ends what opened through the one clean-up path (the token is revoked, the window closed), and throws. */
   async #abortOpening(live: Live, kind: AppError['kind'], why: string): Promise<never> {
-    this.#move(live, 'end-requested');
-    let message: string;
-    try {
-      const used = await this.#revokeUnused(live);
-      message = `${why} The sign-in link was revoked.`;
-      this.#record(live.id, { status: 'failed', endedAt: this.#deps.now(), error: message, ...(used ? { sessionId: used } : {}) });
-    } catch (problem) {
-      // The token may still be usable at Clerk: the entry stays pending, so the next start revokes it.
-      this.#warn('Revoking the sign-in link failed', problem);
-      message = `${why} Revoking the sign-in link at Clerk failed too; Understudy retries at the next start.`;
-      this.#record(live.id, { error: message });
+    const ended = await this.#end(live, 'open-failed', SYSTEM_ACTOR, why);
+    if (ended.phase === 'ending') {
+      // The token may still be usable at Clerk: it stays listed as ending and is retried in the background.
+      throw new AppError({ kind, message: `${why} Revoking the sign-in link at Clerk failed too; Understudy keeps retrying (the Active screen shows it).` });
     }
-    await this.#closeWindow(live);
-    this.#forget(live, message);
-    throw new AppError({ kind, message });
+    this.#forget(live);
+    throw new AppError({ kind, message: `${why} The sign-in link was revoked.` });
+  }
+
+  /**
+   * Beyond Clerk's sign-in limit the window waits for a slot, listed as queued (with when it opens,
+   * once that can be known), until one is free or the start is cancelled.
+   */
+  async #waitForSignInSlot(live: Live): Promise<void> {
+    const origin = live.frontendApiOrigin;
+    for (;;) {
+      const answer = this.#pacer.take(origin);
+      if (answer.granted) {
+        live.pacing = true;
+        break;
+      }
+      live.queued = { until: answer.retryAt };
+      this.#refresh(live);
+      let stop = () => undefined as unknown;
+      await new Promise<void>((resolve) => {
+        live.wakeQueued = resolve;
+        stop = this.#pacer.onDone(origin, resolve);
+        if (answer.retryAt !== null) this.#at(live, answer.retryAt, resolve);
+      });
+      stop();
+      live.wakeQueued = null;
+      if (live.cancel) break;
+    }
+    live.queued = null;
+  }
+
+  /** Its sign-in is over (signed in, refused, or ended): it counts against Clerk's limit from now. */
+  #signInOver(live: Live): void {
+    if (!live.pacing) return;
+    live.pacing = false;
+    this.#pacer.done(live.frontendApiOrigin);
   }
 
   async #cancelOpening(live: Live): Promise<never> {
@@ -385,6 +437,7 @@ export class Orchestrator {
   }
 
   #accept(live: Live, verified: VerifiedSession): void {
+    this.#signInOver(live);
     const acceptedAt = this.#deps.now();
     this.#record(live.id, { status: 'accepted', sessionId: verified.sid, acceptedAt });
     this.#move(live, 'session-verified');
@@ -434,12 +487,24 @@ export class Orchestrator {
   async end(id: string, reason: EndReason, by: string): Promise<ImpersonationView> {
     const live = this.#live.get(id);
     if (!live) throw new AppError({ kind: 'not-found', message: 'That impersonation is not open in this Understudy.' });
+    if (live.phase === 'ending' && live.retry) return this.#retryEnd(live);
     if (live.phase === 'opening' && !live.ending) {
       live.cancel ??= { reason, by };
+      live.wakeQueued?.();
       await live.opened.catch(() => undefined);
       return view(live);
     }
     return this.#end(live, reason, by);
+  }
+
+  /** `impersonation:retryEnd`: the Retry button of an end Clerk has not confirmed yet. */
+  async retryEnd(id: string): Promise<ImpersonationView> {
+    const live = this.#live.get(id);
+    if (!live) throw new AppError({ kind: 'not-found', message: 'That impersonation is not open in this Understudy.' });
+    if (live.phase !== 'ending' || !live.retry) {
+      throw new AppError({ kind: 'conflict', message: 'This impersonation is not waiting for Clerk to confirm its end.' });
+    }
+    return this.#retryEnd(live);
   }
 
   /** Ends every impersonation of this run (End all, app quit). */
@@ -449,78 +514,155 @@ export class Orchestrator {
   }
 
   #end(live: Live, reason: EndReason, by: string, error?: string): Promise<ImpersonationView> {
-    live.ending ??= this.#endOnce(live, reason, by, error ?? null);
+    if (!live.ending) {
+      live.endRequest = { reason, by, error: error ?? null };
+      this.#move(live, 'end-requested');
+      live.ending = this.#endOnce(live);
+    }
     return live.ending;
   }
 
-  async #endOnce(live: Live, reason: EndReason, by: string, error: string | null): Promise<ImpersonationView> {
-    const { now } = this.#deps;
-    const wasSignedIn = live.phase === 'signed-in';
-    this.#move(live, 'end-requested');
-    live.error = error;
+  /**
+   * Ends it at Clerk (once; the gateway retries what is safe to repeat), then locally: the window's
+   * storage is wiped and the window closed whatever Clerk said. If Clerk did not confirm, it stays
+   * `ending` and is retried in the background (#retryEnd) until Clerk confirms or its own expiry passes.
+   */
+  async #endOnce(live: Live): Promise<ImpersonationView> {
+    this.#signInOver(live);
+    live.error = live.endRequest!.error;
     this.#clearTimers(live);
     live.stopWatching?.();
     this.#refresh(live);
 
-    // 1. At Clerk: the session, or the token that has not been used yet.
-    let outcome: { status: 'ended' | 'revoked' | 'expired' | 'failed'; sessionId?: string } | null = null;
-    let clerkProblem: string | null = null;
-    try {
-      if (wasSignedIn && live.sessionId) {
-        await this.#revokeSession(live.gateway, live.sessionId);
-        outcome = { status: 'ended' };
-      } else if (live.tokenId) {
-        const used = await this.#revokeUnused(live);
-        const failed = reason === 'verification-failed' || reason === 'ticket-error';
-        if (used) outcome = { status: failed ? 'failed' : 'ended', sessionId: used };
-        else outcome = { status: reason === 'token-expired' ? 'expired' : failed ? 'failed' : 'revoked' };
-      }
-    } catch (problem) {
-      clerkProblem = asAppError(problem, 'end the session').message;
-      this.#warn('Ending at Clerk failed', problem);
-    }
-
-    // 2. Locally: nothing of the session stays in the partition, and the window goes.
+    const result = await this.#attemptCleanUp(live);
     await this.#closeWindow(live);
-
-    // 3. The record.
-    const endedAt = now();
-    if (outcome && !clerkProblem) {
-      this.#record(live.id, {
-        status: outcome.status,
-        endedAt,
-        endedBy: { reason, by },
-        error,
-        ...(outcome.sessionId ? { sessionId: outcome.sessionId } : {}),
-      });
-      this.#move(live, outcome.status === 'failed' || error ? 'ended-with-problem' : 'ended-at-clerk');
-    } else {
-      // Still live at Clerk (or unknown): the entry stays live so the next recover() retries it.
-      const until = live.sessionExpiresAt ?? live.tokenExpiresAt;
-      live.error = `${error ? `${error} ` : ''}Understudy could not end it at Clerk (${clerkProblem ?? 'nothing to revoke'}); it will retry at the next start, and Clerk ends it by itself at ${new Date(until).toISOString()}.`;
-      this.#record(live.id, { error: live.error });
-      this.#move(live, 'clean-up-failed');
-    }
-    this.#refresh(live);
-    this.#after(live, FINISHED_VISIBLE_MS, () => this.#forget(live));
+    this.#conclude(live, result);
     return view(live);
   }
 
-  /**
-   * Revokes the token while it is unused. If Clerk says it can no longer be revoked, it was just
-   * used: the session it created is found and revoked instead. Returns that session's id, if any.
-   */
-  async #revokeUnused(live: Live): Promise<string | null> {
-    if (!live.tokenId) return null;
+  /** One attempt at the one Clerk clean-up path: what Clerk confirmed, or why it could not. */
+  async #attemptCleanUp(live: Live): Promise<{ outcome: CleanUpOutcome } | { problem: string }> {
     try {
-      await live.gateway.revokeActorToken(live.tokenId);
-      return null;
-    } catch (error) {
-      if (!(error instanceof AppError) || error.kind !== 'conflict') throw error;
+      return { outcome: await this.#cleanUpAtClerk(live, live.endRequest!.reason) };
+    } catch (problem) {
+      this.#warn('Ending at Clerk failed', problem);
+      return { problem: asAppError(problem, 'end the session').message };
+    }
+  }
+
+  #conclude(live: Live, result: { outcome: CleanUpOutcome } | { problem: string }): void {
+    if ('outcome' in result) this.#finish(live, result.outcome);
+    else if (this.#deps.now() >= clerkEndsBy(live)) this.#endedByClerkExpiry(live, result.problem);
+    else this.#keepEnding(live, result.problem);
+    this.#refresh(live);
+  }
+
+  /** Clerk confirmed it: the record says so (and how many attempts it took), then it leaves the list. */
+  #finish(live: Live, outcome: CleanUpOutcome): void {
+    const { reason, by, error } = live.endRequest!;
+    const retried = live.retry
+      ? `Ending at Clerk failed ${times(live.retry.attempts)} (last: ${live.retry.problem}); Clerk confirmed it at attempt ${live.retry.attempts + 1}.`
+      : null;
+    this.#stopRetrying(live);
+    this.#record(live.id, {
+      status: outcome.status,
+      endedAt: this.#deps.now(),
+      endedBy: { reason, by },
+      error: [error, retried].filter(Boolean).join(' ') || null,
+      ...(outcome.sessionId ? { sessionId: outcome.sessionId } : {}),
+    });
+    live.error = error;
+    this.#move(live, outcome.status === 'failed' || error ? 'ended-with-problem' : 'ended-at-clerk');
+    this.#after(live, FINISHED_VISIBLE_MS, () => this.#forget(live));
+  }
+
+  /** Not confirmed: still `ending`, in the record too, and the next attempt is scheduled with backoff. */
+  #keepEnding(live: Live, problem: string): void {
+    const { reason, by, error } = live.endRequest!;
+    const attempts = (live.retry?.attempts ?? 0) + 1;
+    const until = clerkEndsBy(live);
+    const nextAttemptAt = Math.min(this.#deps.now() + (this.#deps.endRetryDelay ?? endRetryDelay)(attempts), until);
+    this.#stopRetrying(live);
+    live.retry = { attempts, problem, nextAttemptAt, timer: null, running: null };
+    // The console shows the attempts from the view (`ending`); the history keeps them in words.
+    live.error = error;
+    this.#record(live.id, {
+      status: 'ending',
+      endedBy: { reason, by },
+      error:
+        `${error ? `${error} ` : ''}${NOT_CONFIRMED} (attempt ${attempts}: ${problem}); still trying. Clerk ends it by itself by ${iso(until)}.`,
+    });
+    if (this.#stopped) return; // quitting: the next start picks it up (recover)
+    live.retry.timer = this.#scheduler.setTimer(() => void this.#retryEnd(live), Math.max(0, nextAttemptAt - this.#deps.now()));
+  }
+
+  /**
+   * Clerk was never reached, but its own expiry has passed: the session cap (or the link's expiry and
+   * the cap of any session made from it) ended it at Clerk by itself. Recorded as exactly that.
+   */
+  #endedByClerkExpiry(live: Live, problem: string): void {
+    const { reason, by, error } = live.endRequest!;
+    const attempts = (live.retry?.attempts ?? 0) + 1;
+    this.#stopRetrying(live);
+    live.error =
+      `${error ? `${error} ` : ''}Understudy could not reach Clerk to end it (${times(attempts)}; last: ${problem}). ` +
+      `Clerk ended it by itself: its ${live.sessionId ? 'session cap' : 'sign-in link and any session made from it'} ran out by ${iso(clerkEndsBy(live))}.`;
+    this.#record(live.id, { status: 'expired', endedAt: this.#deps.now(), endedBy: { reason, by }, error: live.error });
+    this.#move(live, 'clerk-expiry-passed');
+    this.#after(live, FINISHED_VISIBLE_MS, () => this.#forget(live));
+  }
+
+  /** The next attempt at an end Clerk did not confirm: on schedule, or now (Retry). */
+  #retryEnd(live: Live): Promise<ImpersonationView> {
+    const retry = live.retry;
+    if (live.phase !== 'ending' || !retry) return Promise.resolve(view(live));
+    retry.running ??= (async () => {
+      if (retry.timer !== null) this.#scheduler.clearTimer(retry.timer);
+      retry.timer = null;
+      retry.nextAttemptAt = null;
+      this.#refresh(live);
+      this.#conclude(live, await this.#attemptCleanUp(live));
+      return view(live);
+    })();
+    return retry.running;
+  }
+
+  #stopRetrying(live: Live): void {
+    if (live.retry?.timer != null) this.#scheduler.clearTimer(live.retry.timer);
+    live.retry = null;
+  }
+
+  /**
+   * The one Clerk clean-up path, for ending, recovery and revoking a link from the history. Resolves
+   * once Clerk confirmed the session (or the unused token) is over; throws when it could not.
+   * A known session is revoked. Otherwise the token is revoked while unused; if Clerk says it can no
+   * longer be revoked (or it expired), it may have been used: the session it made is found by this
+   * impersonation's reference and revoked.
+   */
+  async #cleanUpAtClerk(live: Live, reason: EndReason): Promise<CleanUpOutcome> {
+    const now = this.#deps.now();
+    const failed = FAILURE_REASONS.includes(reason);
+    if (live.sessionId) {
+      await this.#revokeSession(live.gateway, live.sessionId);
+      // A session that was signed in ended (with the problem, if any, in the record's error).
+      const capped = reason === 'recovery' && live.sessionExpiresAt !== null && now >= live.sessionExpiresAt;
+      return { status: capped ? 'expired' : 'ended' };
+    }
+    if (!live.tokenId) throw new AppError({ kind: 'internal', message: 'Understudy does not know which sign-in link to revoke.' });
+    let used = now >= live.tokenExpiresAt;
+    if (!used) {
+      try {
+        await live.gateway.revokeActorToken(live.tokenId);
+        return { status: reason === 'token-expired' ? 'expired' : failed ? 'failed' : 'revoked' };
+      } catch (error) {
+        if (!(error instanceof AppError) || error.kind !== 'conflict') throw error;
+        used = true;
+      }
     }
     const sessions = await this.#sessionsFrom(live.gateway, { subjectId: live.subject.id, operatorUserId: live.operator.userId, ref: live.id });
     for (const session of sessions) await this.#revokeSession(live.gateway, session);
-    return sessions[0] ?? null;
+    if (sessions[0]) return { status: failed ? 'failed' : 'ended', sessionId: sessions[0] };
+    return { status: now >= live.tokenExpiresAt ? 'expired' : failed ? 'failed' : reason === 'token-expired' ? 'expired' : 'revoked' };
   }
 
   async #revokeSession(gateway: ClerkGateway, sessionId: string): Promise<void> {
@@ -567,10 +709,9 @@ export class Orchestrator {
 
   /** `ledger:revokeToken`: revokes an unused token from the history (ending its window if open here). */
   async revokePendingToken(entryId: string, by: string): Promise<LedgerEntry> {
-    const { ledger } = this.#deps;
     const live = this.#live.get(entryId);
     if (live && live.phase !== 'ended' && live.phase !== 'failed') {
-      if (live.phase !== 'waiting' && live.phase !== 'opening') {
+      if (live.phase === 'signed-in') {
         throw new AppError({ kind: 'conflict', message: 'This sign-in link was already used: end the impersonation instead.' });
       }
       await this.end(entryId, 'revoked-token', by);
@@ -580,7 +721,9 @@ export class Orchestrator {
     if (entry.status !== 'pending' || !entry.actorTokenId) {
       throw new AppError({ kind: 'conflict', message: `Only an unused sign-in link can be revoked; this one is ${entry.status}.` });
     }
-    await this.#settleLeftover(entry, 'revoked-token', by);
+    // Asked from the history: a failure is the operator's to see (and retry); the record stays as it was.
+    const leftover = this.#fromLedger(entry, { reason: 'revoked-token', by, error: null });
+    this.#finish(leftover, await this.#cleanUpAtClerk(leftover, 'revoked-token'));
     return this.#entry(entryId);
   }
 
@@ -614,63 +757,74 @@ export class Orchestrator {
   }
 
   /**
-   * At start: entries a previous run left live (it crashed, or could not reach Clerk) are ended.
-   * Pending tokens are revoked (or marked expired), sessions revoked at Clerk, unfinished mints
-   * marked unknown. Entries with a window in this run are left alone.
+   * At start: entries a previous run left live (it crashed, quit while Clerk was unreachable, or was
+   * still retrying an end) are ended through the same clean-up path. Pending tokens are revoked (or
+   * marked expired), sessions revoked at Clerk, unfinished mints marked unknown. What Clerk does not
+   * confirm stays `ending`, is listed on the Active screen and retried in the background.
    */
   async recover(): Promise<void> {
     for (const entry of this.#deps.ledger.live()) {
       if (this.#live.has(entry.id)) continue;
+      if (entry.status === 'minting') {
+        this.#record(entry.id, {
+          status: 'unknown',
+          endedBy: { reason: 'recovery', by: SYSTEM_ACTOR },
+          error: `Understudy stopped while Clerk was creating the sign-in link; a link may exist without its id being known. It expires by ${iso(entry.tokenExpiresAt)}.`,
+        });
+        continue;
+      }
+      // An end asked for in an earlier run is finished on behalf of whoever asked, for the same cause.
+      const request: EndRequest =
+        entry.status === 'ending' && entry.endedBy ? { ...entry.endedBy, error: causeOf(entry.error) } : { reason: 'recovery', by: SYSTEM_ACTOR, error: null };
+      let leftover: Live;
       try {
-        await this.#settleLeftover(entry, 'recovery', SYSTEM_ACTOR);
+        leftover = this.#fromLedger(entry, request);
       } catch (error) {
-        const message = asAppError(error, 'end a leftover impersonation').message;
         this.#warn('Recovering a leftover impersonation failed', error);
-        this.#record(entry.id, { error: `Could not be ended at the last start: ${message}` });
+        this.#record(entry.id, { error: `Could not be ended at the last start: ${asAppError(error, 'end a leftover impersonation').message}` });
+        continue;
+      }
+      leftover.ending = this.#endOnce(leftover);
+      await leftover.ending;
+      if (leftover.phase === 'ending') {
+        this.#live.set(leftover.id, leftover);
+        this.#emit();
       }
     }
   }
 
-  async #settleLeftover(entry: LedgerEntry, reason: EndReason, by: string): Promise<void> {
-    const now = this.#deps.now();
-    const endedBy = { reason, by };
-    if (entry.status === 'minting') {
-      this.#record(entry.id, {
-        status: 'unknown',
-        endedBy,
-        error: `Understudy stopped while Clerk was creating the sign-in link; a link may exist without its id being known. It expires by ${new Date(entry.tokenExpiresAt).toISOString()}.`,
-      });
-      return;
+  /** Quitting: no further background attempts. What is still ending stays so in the history for the next start. */
+  stopBackgroundRetries(): void {
+    this.#stopped = true;
+    for (const live of this.#live.values()) {
+      if (live.retry?.timer != null) this.#scheduler.clearTimer(live.retry.timer);
+      if (live.retry) live.retry.timer = null;
     }
-    const gateway = this.#deps.profiles.gateway(entry.profileId);
-    const match = { subjectId: entry.subject.id, operatorUserId: entry.operator.clerkUserId, ref: entry.id };
+  }
 
-    if (entry.status === 'pending' && entry.actorTokenId) {
-      let used = false;
-      if (now < entry.tokenExpiresAt) {
-        try {
-          await gateway.revokeActorToken(entry.actorTokenId);
-        } catch (error) {
-          if (!(error instanceof AppError) || error.kind !== 'conflict') throw error;
-          used = true;
-        }
-      } else {
-        used = true; // It may have been used before it expired: look.
-      }
-      const sessions = used ? await this.#sessionsFrom(gateway, match) : [];
-      for (const session of sessions) await this.#revokeSession(gateway, session);
-      if (sessions[0]) this.#record(entry.id, { status: 'ended', sessionId: sessions[0], endedAt: now, endedBy });
-      else this.#record(entry.id, { status: now < entry.tokenExpiresAt ? 'revoked' : 'expired', endedAt: now, endedBy });
-      return;
-    }
-
-    if (entry.status === 'accepted') {
-      const sessions = new Set(await this.#sessionsFrom(gateway, match));
-      if (entry.sessionId) sessions.add(entry.sessionId);
-      for (const session of sessions) await this.#revokeSession(gateway, session);
-      const capped = entry.acceptedAt !== null && now >= entry.acceptedAt + entry.sessionMaxSeconds * 1000;
-      this.#record(entry.id, { status: capped ? 'expired' : 'ended', endedAt: now, endedBy });
-    }
+  /** A live entry of an earlier run (or of the history), as this run's clean-up path needs it. */
+  #fromLedger(entry: LedgerEntry, request: EndRequest): Live {
+    const profile = this.#profile(entry.profileId);
+    const live = newLive({
+      id: entry.id,
+      profile,
+      gateway: this.#deps.profiles.gateway(profile.id),
+      subject: entry.subject,
+      operator: { userId: entry.operator.clerkUserId, name: '' },
+      expectedActor: { sub: entry.operator.clerkUserId, ref: entry.id },
+      readOnly: entry.readOnly,
+      tokenTtlSeconds: entry.tokenTtlSeconds,
+      sessionMaxSeconds: entry.sessionMaxSeconds,
+      startedAt: entry.createdAt,
+      tokenExpiresAt: entry.tokenExpiresAt,
+      phase: 'ending',
+      opened: Promise.resolve(),
+    });
+    live.tokenId = entry.actorTokenId;
+    live.sessionId = entry.sessionId;
+    live.sessionExpiresAt = entry.acceptedAt !== null ? entry.acceptedAt + entry.sessionMaxSeconds * 1000 : null;
+    live.endRequest = request;
+    return live;
   }
 
   /**
@@ -850,7 +1004,65 @@ function view(live: Live): ImpersonationView {
     sessionExpiresAt: live.sessionExpiresAt,
     sessionId: live.sessionId,
     error: live.error,
+    queued: live.queued ? { ...live.queued } : null,
+    ending: live.retry
+      ? { attempts: live.retry.attempts, nextAttemptAt: live.retry.nextAttemptAt, problem: live.retry.problem, clerkEndsBy: clerkEndsBy(live) }
+      : null,
   };
+}
+
+/** A live record with nothing of its run yet (no window, timers or end). */
+function newLive(
+  identity: Pick<Live, 'id' | 'profile' | 'gateway' | 'subject' | 'operator' | 'expectedActor' | 'readOnly' | 'tokenTtlSeconds' | 'sessionMaxSeconds' | 'startedAt' | 'tokenExpiresAt' | 'phase' | 'opened'>,
+): Live {
+  return {
+    ...identity,
+    frontendApiOrigin: '',
+    tokenId: null,
+    sessionId: null,
+    sessionExpiresAt: null,
+    error: null,
+    window: null,
+    timers: new Set(),
+    stopWatching: null,
+    verifying: Promise.resolve(),
+    lastSessionToken: null,
+    lastFreshTokenAt: 0,
+    lastLivenessCheckAt: 0,
+    cancel: null,
+    queued: null,
+    wakeQueued: null,
+    pacing: false,
+    notice: null,
+    ending: null,
+    endRequest: null,
+    retry: null,
+  };
+}
+
+/**
+ * By then Clerk has ended it by itself whatever Understudy could do: the session cap once signed in;
+ * before that, the link's expiry plus the cap of a session the link may have made just before it expired.
+ */
+function clerkEndsBy(live: Pick<Live, 'sessionExpiresAt' | 'tokenExpiresAt' | 'sessionMaxSeconds'>): number {
+  return live.sessionExpiresAt ?? live.tokenExpiresAt + live.sessionMaxSeconds * 1000;
+}
+
+/** Instants in messages are UTC ISO: the console shows them in local time with a relative time. */
+function iso(time: number): string {
+  return new Date(time).toISOString();
+}
+
+/** How an `ending` record says Clerk has not confirmed it; what comes before is the end's own cause. */
+const NOT_CONFIRMED = 'Not ended at Clerk yet';
+
+function causeOf(endingError: string | null): string | null {
+  const index = endingError?.indexOf(NOT_CONFIRMED) ?? -1;
+  return index > 0 ? endingError!.slice(0, index).trim() : null;
+}
+
+function times(n: number): string {
+  return n === 1 ? 'once' : `${n} times`;
 }
 
 function asAppError(error: unknown, what: string): AppError {

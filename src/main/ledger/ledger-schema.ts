@@ -20,6 +20,7 @@ const endReasons = [
   'app-quit',
   'recovery',
   'verification-failed',
+  'open-failed',
   'revoked-token',
   'sign-in-timeout',
   'ticket-error',

@@ -461,11 +461,15 @@ export class Ledger {
 /** The event an update is recorded as: named after the state it reaches. */
 function eventTypeOf(current: LedgerEntry, patch: LedgerPatch): HistoryEventType {
   const status = patch.status;
+  // While ending, the only change is another failed attempt: the history lists each one.
+  if (current.status === 'ending' && (status === undefined || status === 'ending')) return 'end_retried';
   if (status === undefined || status === current.status) return 'updated';
+  if (status === 'ending') return 'ending';
   if (patch.endedBy?.reason === 'recovery') return 'recovered';
   const byStatus: Partial<Record<LedgerStatus, HistoryEventType>> = {
     pending: 'minted',
     accepted: 'signed_in',
+    ending: 'ending',
     ended: 'ended',
     revoked: 'revoked',
     expired: 'expired',

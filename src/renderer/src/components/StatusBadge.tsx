@@ -7,6 +7,7 @@ const LEDGER_TONES: Record<LedgerStatus, BadgeTone> = {
   minting: 'info',
   pending: 'accent',
   accepted: 'success',
+  ending: 'warning',
   ended: 'neutral',
   revoked: 'neutral',
   expired: 'neutral',

@@ -26,6 +26,7 @@ export const STATUS_LABELS: Record<LedgerStatus, string> = {
   minting: 'Creating token',
   pending: 'Pending',
   accepted: 'Signed in',
+  ending: 'Ending',
   ended: 'Ended',
   revoked: 'Revoked',
   expired: 'Expired',

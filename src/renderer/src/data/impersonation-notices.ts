@@ -12,10 +12,24 @@ export function announceOpening(view: Pick<ImpersonationView, 'id' | 'subject'>)
   opening.set(view.id, announce(`Impersonating ${view.subject.name}: the window is opening.`, 'success'));
 }
 
+/** What is worth hearing of a view: its phase, or that its end waits for Clerk and is being retried. */
+export type NoticeState = ImpersonationPhase | 'retrying' | 'queued';
+
+export function noticeState(view: Pick<ImpersonationView, 'phase' | 'ending' | 'queued'>): NoticeState {
+  if (view.phase === 'opening' && view.queued !== null) return 'queued';
+  return view.phase === 'ending' && view.ending ? 'retrying' : view.phase;
+}
+
 /** The sentence for a transition worth hearing, or null. */
-export function transitionNotice(view: Pick<ImpersonationView, 'subject' | 'phase' | 'error'>, before: ImpersonationPhase): string | null {
-  if (before === view.phase) return null;
+export function transitionNotice(view: Pick<ImpersonationView, 'subject' | 'phase' | 'error' | 'ending' | 'queued'>, before: NoticeState): string | null {
+  const state = noticeState(view);
+  if (before === state) return null;
   const who = view.subject.name || view.subject.id;
+  if (state === 'queued') return `The window for ${who} is queued: Clerk allows 5 sign-ins per 10 seconds. The Active screen shows when it opens.`;
+  if (state === 'retrying') {
+    return `Could not end the impersonation of ${who} at Clerk yet: ${view.ending!.problem} Understudy keeps retrying; Retry on the Active screen tries now.`;
+  }
+  if (view.phase === 'ended' && view.error) return `The impersonation of ${who} is over. ${view.error}`;
   if (view.phase === 'ended') return `Ended the impersonation of ${who}: Clerk confirmed it.`;
   if (view.phase === 'failed') return `The impersonation of ${who} failed. ${view.error ?? ''}`.trim();
   return null;
@@ -27,11 +41,11 @@ let watching = false;
 export function watchImpersonations(): () => void {
   if (watching) return () => undefined;
   watching = true;
-  const phases = new Map(impersonations.get().map((view) => [view.id, view.phase] as const));
+  const states = new Map(impersonations.get().map((view) => [view.id, noticeState(view)] as const));
   const off = impersonations.subscribe(() => {
     for (const view of impersonations.get()) {
-      const before = phases.get(view.id);
-      phases.set(view.id, view.phase);
+      const before = states.get(view.id);
+      states.set(view.id, noticeState(view));
       const notice = opening.get(view.id);
       if (notice !== undefined && view.phase !== 'opening' && view.phase !== 'waiting') {
         dismissAnnouncement(notice);
@@ -39,7 +53,7 @@ export function watchImpersonations(): () => void {
       }
       if (before === undefined) continue;
       const text = transitionNotice(view, before);
-      if (text) announce(text, view.phase === 'failed' ? 'error' : 'success');
+      if (text) announce(text, view.phase === 'ended' && !view.error ? 'success' : 'error');
     }
   });
   return () => {

@@ -18,6 +18,14 @@ export function formatRelative(timestamp: number | null, now: number, locale?: s
   return formatDate(timestamp, locale);
 }
 
+/** A moment soon to come: "in 20 seconds", "in 3 minutes", "now" once it is due. */
+export function formatUpcoming(timestamp: number, now: number, locale?: string): string {
+  const delta = timestamp - now;
+  if (delta <= 0) return 'now';
+  if (delta < MINUTE) return new Intl.RelativeTimeFormat(locale, { numeric: 'auto' }).format(Math.ceil(delta / 1000), 'second');
+  return formatRelative(timestamp, now, locale);
+}
+
 export function formatDate(timestamp: number, locale?: string): string {
   return new Intl.DateTimeFormat(locale, { dateStyle: 'medium' }).format(timestamp);
 }

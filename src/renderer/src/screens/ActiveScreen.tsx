@@ -1,7 +1,7 @@
 // Live impersonations: who, where, what phase, how long is left (ticking), and the controls to
 // focus or end them.
 import { useEffect, useState } from 'react';
-import type { ImpersonationView } from '../../../shared/domain.ts';
+import type { EndingProgress, ImpersonationView } from '../../../shared/domain.ts';
 import { Badge } from '../components/Badges.tsx';
 import { CopyId } from '../components/CopyId.tsx';
 import { ErrorMessage } from '../components/ErrorMessage.tsx';
@@ -12,7 +12,18 @@ import { impersonations } from '../data/app-data.ts';
 import { useAction, useNow, useResource, useStore } from '../data/hooks.ts';
 import { navigate } from '../data/navigation.ts';
 import { SHORTCUT_HINTS } from '../data/shortcuts.ts';
-import { formatCountdown, formatDateTime, formatDuration, formatRelative, formatTime, isLivePhase, localizeInstants, PHASE_LABELS, timeLeft } from '../data/time.ts';
+import {
+  formatCountdown,
+  formatDateTime,
+  formatDuration,
+  formatRelative,
+  formatTime,
+  formatUpcoming,
+  isLivePhase,
+  localizeInstants,
+  PHASE_LABELS,
+  timeLeft,
+} from '../data/time.ts';
 
 export function ActiveScreen({ highlight, onEndAll }: { highlight: string | undefined; onEndAll(): void }) {
   const list = useStore(impersonations);
@@ -99,7 +110,17 @@ function ImpersonationItem({ view, highlighted }: { view: ImpersonationView; hig
   const focus = useAction(() => call(api().impersonation.focus({ id: view.id })));
   // What it led to is said from main's answer, as for an end from the banner (impersonation-notices).
   const end = useAction(() => call(api().impersonation.end({ id: view.id })));
+  const retry = useAction(async () => {
+    const after = await call(api().impersonation.retryEnd({ id: view.id }));
+    // Ended is said by the list's own notice; a retry that failed again is said here, where it was asked.
+    if (after.ending) announce(`Clerk still has not confirmed the end of ${view.subject.name}'s impersonation: ${after.ending.problem}`, 'error');
+    return after;
+  });
   const [headingId] = useState(() => `imp-${view.id}`);
+  const retrying = view.phase === 'ending' && view.ending !== null;
+  const queued = view.phase === 'opening' && view.queued !== null;
+  // Asked and not answered yet: the first attempt, a retry, or a background attempt running now.
+  const stopBusy = end.busy || retry.busy || (view.phase === 'ending' && (view.ending === null || view.ending.nextAttemptAt === null));
 
   return (
     <li className={`live-item live-item--${view.phase}${highlighted ? ' live-item--new' : ''}`} aria-labelledby={headingId} data-testid="impersonation">
@@ -120,30 +141,64 @@ function ImpersonationItem({ view, highlighted }: { view: ImpersonationView; hig
         </p>
       </div>
       <div className="live-item__phase">
-        <span className={`phase phase--${view.phase}`}>{PHASE_LABELS[view.phase]}</span>
+        <span className={`phase phase--${view.phase}${retrying ? ' phase--retrying' : ''}`}>{retrying ? 'Ending — retrying' : queued ? 'Queued' : PHASE_LABELS[view.phase]}</span>
       </div>
-      <div className="live-item__clock">{live ? <Countdown view={view} /> : <FinishedTimes view={view} />}</div>
+      <div className="live-item__clock">
+        {view.ending ? (
+          <EndingClock ending={view.ending} />
+        ) : queued ? (
+          <QueuedClock until={view.queued!.until} />
+        ) : live ? (
+          <Countdown view={view} />
+        ) : (
+          <FinishedTimes view={view} />
+        )}
+      </div>
       <div className="live-item__actions">
         {live ? (
           <>
-            <button type="button" className="button button--small" onClick={() => void focus.run()} aria-label={`Focus the window of ${view.subject.name}`}>
-              Focus
-            </button>
+            {view.phase !== 'ending' ? (
+              <button key="focus" type="button" className="button button--small" onClick={() => void focus.run()} aria-label={`Focus the window of ${view.subject.name}`}>
+                Focus
+              </button>
+            ) : null}
+            {/* One button from End to Retry, so keyboard focus stays on it while the end waits for Clerk. */}
             <button
+              key="end"
               type="button"
-              className="button button--small button--danger"
-              onClick={() => void end.run()}
-              disabled={end.busy || view.phase === 'ending'}
-              aria-label={`End the impersonation of ${view.subject.name}`}
+              className={`button button--small${view.ending ? '' : ' button--danger'}`}
+              onClick={() => {
+                if (!stopBusy) void (view.ending ? retry.run() : end.run());
+              }}
+              aria-disabled={stopBusy}
+              aria-label={
+                view.ending
+                  ? `Retry ending the impersonation of ${view.subject.name} now`
+                  : queued
+                    ? `Cancel the queued impersonation of ${view.subject.name}`
+                    : `End the impersonation of ${view.subject.name}`
+              }
             >
-              {end.busy || view.phase === 'ending' ? 'Ending…' : 'End'}
+              {view.ending ? (stopBusy ? 'Retrying…' : 'Retry') : stopBusy ? 'Ending…' : queued ? 'Cancel' : 'End'}
             </button>
           </>
         ) : null}
       </div>
-      {view.error ? <p className="live-item__note cell-note cell-note--error">{localizeInstants(view.error, Date.now())}</p> : null}
+      {view.ending ? (
+        <p className="live-item__note cell-note cell-note--error" data-testid="ending-problem">
+          {view.error ? `${view.error} ` : ''}Clerk has not confirmed the end: {view.ending.problem} The window is closed and its data wiped;
+          Understudy keeps trying.
+        </p>
+      ) : queued ? (
+        <p className="live-item__note cell-note" data-testid="queued-note">
+          Clerk allows 5 sign-ins per 10 seconds, so this window waits for its turn. Its sign-in link is ready; Cancel revokes it.
+        </p>
+      ) : view.error ? (
+        <p className="live-item__note cell-note cell-note--error">{localizeInstants(view.error, Date.now())}</p>
+      ) : null}
       {focus.error ? <ErrorMessage error={focus.error} compact /> : null}
       {end.error ? <ErrorMessage error={end.error} compact /> : null}
+      {retry.error ? <ErrorMessage error={retry.error} compact /> : null}
     </li>
   );
 }
@@ -163,6 +218,40 @@ function FinishedTimes({ view }: { view: ImpersonationView }) {
       </span>
       <span className="muted">
         {entry.acceptedAt !== null ? 'Signed in for' : 'Open for'} {formatDuration(Math.max(0, Math.round((entry.endedAt - began) / 1000)))}
+      </span>
+    </span>
+  );
+}
+
+/** A start queued behind Clerk's sign-in limit: the seconds until its window opens, once known. */
+function QueuedClock({ until }: { until: number | null }) {
+  const now = useNow();
+  if (until === null) return <span className="muted" data-testid="queued-clock">Opens once the sign-ins in progress are over</span>;
+  return (
+    <span className="countdown" data-testid="queued-clock">
+      <span className="countdown__label">Opens in</span> <span className="countdown__value mono">{Math.max(1, Math.ceil((until - now) / 1000))} s</span>
+    </span>
+  );
+}
+
+/** An end Clerk has not confirmed: when Understudy tries again, and by when Clerk ends it by itself. */
+function EndingClock({ ending }: { ending: EndingProgress }) {
+  const now = useNow();
+  return (
+    <span className="finished-times" data-testid="ending-clock">
+      <span>
+        {ending.nextAttemptAt === null ? (
+          'Trying now…'
+        ) : (
+          <>
+            Next attempt <time dateTime={new Date(ending.nextAttemptAt).toISOString()}>{formatTime(ending.nextAttemptAt)}</time>{' '}
+            <span className="muted">({formatUpcoming(ending.nextAttemptAt, now)})</span>
+          </>
+        )}
+      </span>
+      <span className="muted">
+        Clerk ends it by itself by <time dateTime={new Date(ending.clerkEndsBy).toISOString()}>{formatTime(ending.clerkEndsBy)}</time> (
+        {formatRelative(ending.clerkEndsBy, now)})
       </span>
     </span>
   );

@@ -3,6 +3,7 @@
 // it all). Pending links can be revoked; a link Clerk never confirmed can be checked at Clerk.
 import { useEffect, useMemo, useState, type KeyboardEvent } from 'react';
 import type { AppState, HistoryOrder, LedgerEntry, LedgerStatus, PolicyChangePage } from '../../../shared/domain.ts';
+import { LIVE_STATUSES } from '../../../shared/domain.ts';
 import { Badge } from '../components/Badges.tsx';
 import { ConfirmDialog } from '../components/ConfirmDialog.tsx';
 import { CopyId } from '../components/CopyId.tsx';
@@ -36,7 +37,8 @@ import {
 import { useAction, useNow, useResource } from '../data/hooks.ts';
 import { formatDateTime, formatDuration, formatRelative, localizeInstants } from '../data/time.ts';
 
-const LIVE: LedgerStatus[] = ['minting', 'pending', 'accepted'];
+// The statuses main counts as live (an end Clerk has not confirmed included).
+const LIVE = LIVE_STATUSES;
 /** Typed filters (user id, operator) are sent once typing pauses: one page request per pause. */
 const TYPING_MS = 250;
 const POLICY_STEP = 10;
@@ -479,7 +481,7 @@ function HistoryTable({
                   <CopyId id={entry.actorTokenId} kind="token id" buttonOnly />
                 </span>
               ) : null}
-              {entry.endedBy ? <span className="cell-sub muted">by {entry.endedBy.by} ({entry.endedBy.reason.replaceAll('-', ' ')})</span> : null}
+              {entry.endedBy && entry.status !== 'ending' ? <span className="cell-sub muted">by {entry.endedBy.by} ({entry.endedBy.reason.replaceAll('-', ' ')})</span> : null}
               {canRevoke(entry) ? (
                 <button type="button" className="button button--small cell-action" disabled={stale} onClick={() => onRevoke(entry)} aria-label={`Revoke the pending link for ${entry.subject.name}`}>
                   Revoke
