@@ -247,7 +247,8 @@ describe('the real app on the Electron emulation: quitting and starting again', 
   });
 
   // The built-in sandbox lives inside the app and starts empty again, so the session left live is
-  // unknown to it: recovery must say it could not end it, never pretend it did.
+  // unknown to it: recovery must say it could not end it, never pretend it did. It stays `ending`,
+  // retried, and the operator sees it so on the Active screen.
   it('after a crash, the next start runs recovery on what was left live and tells the truth about it', async () => {
     await running?.kill();
     await start();
@@ -261,8 +262,10 @@ describe('the real app on the Electron emulation: quitting and starting again', 
     await start();
     await eventually(async () => {
       const alan = (await history()).find((entry) => entry.subject.id === ALAN) as { status: string; error: string | null } | undefined;
-      expect(alan?.error).toMatch(/Could not be ended at the last start/);
-      expect(alan?.status).toBe('accepted');
+      expect(alan?.status).toBe('ending');
+      expect(alan?.error).toMatch(/^Not ended at Clerk yet \(attempt \d+: Session not found\); still trying\./);
     }, 20_000);
+    await ui.press('Control+2');
+    await ui.page.getByText('Ending — retrying').first().waitFor();
   });
 });
