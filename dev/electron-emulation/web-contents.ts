@@ -88,7 +88,7 @@ const openRequests: OpenRequest[] = [];
 const openWaiters: (() => void)[] = [];
 
 function noteOpenRequest(request: OpenRequest): void {
-  // A request neither taken nor requested within a minute belongs to a pop-up that never came.
+  // A request still here after a minute belongs to a pop-up that never came or was refused.
   const stale = Date.now() - 60_000;
   for (let index = openRequests.length - 1; index >= 0; index--) if (openRequests[index]!.at < stale) openRequests.splice(index, 1);
   openRequests.push(request);
