@@ -111,7 +111,13 @@ describe('the ticket flow as Clerk runs it', () => {
       const suffix = sessionCookieSuffix(production.publishableKey);
       expect(suffix).toMatch(/^[A-Za-z0-9_-]{8}$/);
       expect(byName.get('__session')?.httpOnly).toBe(false);
-      expect(byName.get(`__session_${suffix}`)?.value).toBe(byName.get('__session')?.value);
+      // Both names are written one after the other on each refresh: wait for a snapshot with the pair.
+      await expect
+        .poll(async () => {
+          const now = new Map((await context.cookies()).map((cookie) => [cookie.name, cookie.value]));
+          return now.get('__session') !== undefined && now.get('__session') === now.get(`__session_${suffix}`);
+        })
+        .toBe(true);
       expect(byName.get('__client')?.httpOnly).toBe(true);
       expect(cookies.filter((cookie) => cookie.name.startsWith(DEV_BROWSER_KEY))).toEqual([]);
       // The token came from the Frontend API's tokens endpoint, asked for by the page's script.
@@ -147,8 +153,15 @@ describe('the ticket flow as Clerk runs it', () => {
       expect(on(host, DEV_BROWSER_KEY)?.httpOnly, host).toBe(false);
     }
     expect(cookies.some((cookie) => cookie.name === '__client')).toBe(false);
-    // The app's own `__session` is on its own host, from its own script.
-    expect(on('localhost', '__session')?.value).toBe(on('localhost', `__session_${suffix}`)?.value);
+    // The app's own `__session` is on its own host, from its own script, which writes both names one
+    // after the other on each refresh: a snapshot may fall between the two writes, so wait for a pair.
+    await expect
+      .poll(async () => {
+        const now = await context.cookies();
+        const value = (name: string) => now.find((cookie) => cookie.domain === 'localhost' && cookie.name === name)?.value;
+        return value('__session') !== undefined && value('__session') === value(`__session_${suffix}`);
+      })
+      .toBe(true);
     expect(on('localhost', '__session')?.value).not.toBe(on('127.0.0.1', '__session')?.value);
 
     // The portal handed the dev browser over in the app's URL; the app's script removed it from there.
