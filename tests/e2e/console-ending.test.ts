@@ -100,12 +100,15 @@ describe('ending while Clerk cannot be reached', () => {
     const first = queued.first();
     expect(await first.getByTestId('queued-clock').innerText()).toMatch(/^(Opens once the sign-ins in progress are over|Opens in\s+\d+ s)$/);
     expect(await first.getByTestId('queued-note').innerText()).toMatch(/Clerk allows 5 sign-ins per 10 seconds/);
-    expect(await seriousViolations(page)).toEqual([]);
+    // Cancelled at once: a queued start opens when its turn comes (seconds), and an accessibility scan
+    // first could outlast the queue on a loaded machine. The scan starts while the queued row is shown.
     const cancel = first.getByRole('button', { name: /^Cancel the queued impersonation of / });
     const cancelledName = (await cancel.getAttribute('aria-label'))!.replace('Cancel the queued impersonation of ', '');
     expect(names).toContain(cancelledName);
+    const scan = seriousViolations(page);
     await cancel.focus();
     await ui.press('Enter');
+    expect(await scan).toEqual([]);
     await page.getByText(`Ended the impersonation of ${cancelledName}: Clerk confirmed it.`).first().waitFor({ timeout: 20_000 });
     const entry = entryOf(cancelledName);
     expect(entry).toMatchObject({ status: 'revoked', endedBy: { reason: 'operator' } });
