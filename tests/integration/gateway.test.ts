@@ -3,7 +3,7 @@
 // with Retry-After honoured; a mint never retried).
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createClerkBackendGateway } from '../../src/main/clerk/clerk-backend-gateway.ts';
-import { SessionTokenTimingError, type ClerkGateway, type GatewayOptions } from '../../src/main/clerk/gateway.ts';
+import { SessionTokenTimingError, type ClerkGateway, type GatewayOptions, type LateMintAnswer } from '../../src/main/clerk/gateway.ts';
 import { AppError } from '../../src/shared/errors.ts';
 import { SANDBOX_FIXTURES, startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
 import { CookieJar, signInWithTicket as followTicket } from '../sandbox/helpers.ts';
@@ -253,6 +253,28 @@ describe('error mapping', () => {
 });
 
 describe('retries', () => {
+  it('reports how a mint it stopped waiting for ended: created, refused or lost', async () => {
+    const slow = gateway({ requestTimeoutMs: 100 });
+    const route = 'POST /actor_tokens';
+    const mintLate = async (...faults: Parameters<typeof sandbox.faults.inject>[0][]) => {
+      sandbox.faults.inject({ route, kind: 'latency', ms: 400, times: 1 });
+      for (const fault of faults) sandbox.faults.inject(fault);
+      const answer = new Promise<LateMintAnswer>((resolve) => {
+        void failure(
+          slow.gateway.createActorToken({ userId: SANDBOX_FIXTURES.plain[1], actor: { sub: SANDBOX_FIXTURES.operator }, expiresInSeconds: 60, sessionMaxDurationInSeconds: 60 }, resolve),
+        ).then((error) => expect(error.kind).toBe('ambiguous'));
+      });
+      return answer;
+    };
+    const created = await mintLate();
+    expect(created.outcome).toBe('minted');
+    const tokenId = (created as Extract<LateMintAnswer, { outcome: 'minted' }>).tokenId;
+    expect(sandbox.state.actorTokens().map((token) => token.id)).toContain(tokenId);
+
+    expect(await mintLate({ route, kind: 'status', status: 422, times: 1 })).toMatchObject({ outcome: 'refused', message: expect.stringMatching(/Clerk refused/) });
+    expect(await mintLate({ route, kind: 'drop', times: 1 })).toEqual({ outcome: 'lost' });
+  });
+
   it('waits at least Retry-After between attempts, one request per wait', async () => {
     const { gateway: clerk, waits } = gateway();
     sandbox.faults.inject({ route: 'GET /users/{user_id}', kind: 'status', status: 429, retryAfterSeconds: 2, times: 2 });

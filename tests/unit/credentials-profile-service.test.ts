@@ -57,6 +57,7 @@ function gatewayFactory(options: GatewayOptions): ClerkGateway {
     throw new Error('not used');
   };
   return {
+    requestTimeoutMs: 15_000,
     countUsers: async () => (rejected.has(options.secretKey) ? refuse() : 42),
     searchUsers: fail,
     getUser: fail,

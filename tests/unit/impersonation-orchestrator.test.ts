@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { LedgerEntry, Profile, SessionSummary } from '../../src/shared/domain.ts';
 import { SessionTokenTimingError } from '../../src/main/clerk/gateway.ts';
 import { AppError } from '../../src/shared/errors.ts';
-import type { ClerkGateway, ClerkUser, MintRequest, VerifiedSession } from '../../src/main/clerk/gateway.ts';
+import type { ClerkGateway, ClerkUser, LateMintAnswer, MintRequest, VerifiedSession } from '../../src/main/clerk/gateway.ts';
 import { Ledger } from '../../src/main/ledger/ledger.ts';
 import { defaultPolicy } from '../../src/main/policy/policy.ts';
 import { diskHistory } from '../support/ledger-history.ts';
@@ -74,7 +74,9 @@ class FakeClerk implements ClerkGateway {
   readonly tokens = new Map<string, FakeToken>();
   readonly sessions = new Map<string, SessionSummary>();
   readonly calls: string[] = [];
-  mint: (request: MintRequest) => Promise<void> = async () => undefined;
+  requestTimeoutMs = 15_000;
+  /** Runs before each mint; a late answer (after a timeout) is given through `onLateAnswer`. */
+  mint: (request: MintRequest, onLateAnswer?: (answer: LateMintAnswer) => void) => Promise<void> = async () => undefined;
   verifyFailures: AppError[] = [];
   revokeSessionFailures: AppError[] = [];
   #n = 0;
@@ -101,9 +103,13 @@ class FakeClerk implements ClerkGateway {
     if (!user) throw new AppError({ kind: 'not-found', message: 'No such user' });
     return user;
   }
-  async createActorToken(request: MintRequest) {
+  async createActorToken(request: MintRequest, onLateAnswer?: (answer: LateMintAnswer) => void) {
     this.calls.push(`createActorToken ${request.userId}`);
-    await this.mint(request);
+    await this.mint(request, onLateAnswer);
+    return this.addToken(request);
+  }
+  /** A token as Clerk creates it (also for a mint Clerk handles after the caller gave up). */
+  addToken(request: MintRequest) {
     const id = `act_${++this.#n}`;
     const ticket = `ticket-${id}-secret`;
     this.tokens.set(id, {
@@ -370,9 +376,78 @@ describe('start', () => {
     };
     await expect(orchestrator.start(request())).rejects.toMatchObject({ kind: 'ambiguous' });
     const [recorded] = ledger.query();
-    expect(recorded).toMatchObject({ status: 'unknown', actorTokenId: null, error: 'Unclear whether Clerk managed to create the token.' });
+    expect(recorded).toMatchObject({ status: 'unknown', actorTokenId: null, error: expect.stringMatching(/^Unclear whether Clerk managed to create the token\. If Clerk created the link, it expires by /) });
     expect(host.windows).toEqual([]);
     expect(orchestrator.list()).toEqual([]);
+  });
+
+  describe('the "expires by" of a mint', () => {
+    const TTL = request().tokenTtlSeconds * 1000;
+
+    it('is a true upper bound for an unanswered mint: Clerk may have handled it as late as the request timeout', async () => {
+      clerk.requestTimeoutMs = 20_000;
+      const sentAt = clock.time;
+      let handledAt = 0;
+      clerk.mint = async (minted) => {
+        // Clerk handles the mint just before the gateway gives up, then the answer is lost.
+        await clock.advance(19_999);
+        handledAt = clock.time;
+        clerk.addToken(minted);
+        await clock.advance(1);
+        throw new AppError({ kind: 'ambiguous', message: 'Unclear whether Clerk managed to create the token.' });
+      };
+      const failure = await orchestrator.start(request()).then(() => null, (error: AppError) => error);
+      const [recorded] = ledger.query();
+      const clerkExpiry = [...clerk.tokens.values()][0]!.expiresAt;
+      expect(clerkExpiry).toBe(handledAt + TTL);
+      expect(recorded!.tokenExpiresAt).toBeGreaterThanOrEqual(clerkExpiry);
+      expect(recorded!.tokenExpiresAt).toBe(sentAt + 20_000 + TTL);
+      expect(failure?.message).toContain(`it expires by ${new Date(recorded!.tokenExpiresAt).toISOString()}`);
+    });
+
+    it('narrows to the answer time plus the TTL once Clerk answered', async () => {
+      clerk.mint = async () => clock.advance(3_000);
+      const view = await orchestrator.start(request());
+      expect(entry(view.id).tokenExpiresAt).toBe(clock.time + TTL);
+      expect(entry(view.id).tokenExpiresAt).toBeGreaterThanOrEqual(clerk.tokens.get(entry(view.id).actorTokenId!)!.expiresAt);
+    });
+
+    it('records and revokes a link Clerk created after Understudy stopped waiting', async () => {
+      let late: ((answer: LateMintAnswer) => void) | undefined;
+      clerk.mint = async (_request, onLateAnswer) => {
+        late = onLateAnswer;
+        throw new AppError({ kind: 'ambiguous', message: 'Clerk did not answer in time.' });
+      };
+      await expect(orchestrator.start(request())).rejects.toMatchObject({ kind: 'ambiguous' });
+      const [unknown] = ledger.query();
+      expect(unknown!.status).toBe('unknown');
+      const token = clerk.addToken({ userId: 'user_ada', actor: { sub: 'user_op' }, expiresInSeconds: 600, sessionMaxDurationInSeconds: 900 });
+      late!({ outcome: 'minted', tokenId: token.id });
+      await settle();
+      expect(clerk.tokens.get(token.id)!.status).toBe('revoked');
+      expect(entry(unknown!.id)).toMatchObject({ status: 'revoked', actorTokenId: token.id, endedBy: { reason: 'revoked-token' }, error: expect.stringMatching(/answered after Understudy had stopped waiting.*revoked it/) });
+      expect(ledger.eventsAfter(0).filter((event) => event.entryId === unknown!.id).map((event) => event.type)).toEqual(['started', 'unknown', 'updated', 'revoked']);
+    });
+
+    it('closes it as failed when Clerk refuses late, and moves the bound out when the request is lost later than assumed', async () => {
+      const lates: ((answer: LateMintAnswer) => void)[] = [];
+      clerk.mint = async (_request, onLateAnswer) => {
+        lates.push(onLateAnswer!);
+        throw new AppError({ kind: 'ambiguous', message: 'Clerk did not answer in time.' });
+      };
+      await expect(orchestrator.start(request())).rejects.toMatchObject({ kind: 'ambiguous' });
+      await expect(orchestrator.start(request({ userId: 'user_ada' }))).rejects.toMatchObject({ kind: 'ambiguous' });
+      const [second, first] = ledger.query();
+      lates[0]!({ outcome: 'refused', message: 'Clerk refused to create the impersonation token: quota.' });
+      await settle();
+      expect(entry(first!.id)).toMatchObject({ status: 'failed', error: expect.stringMatching(/refused: no sign-in link was created/) });
+
+      await clock.advance(10 * 60_000);
+      lates[1]!({ outcome: 'lost' });
+      await settle();
+      expect(entry(second!.id)).toMatchObject({ status: 'unknown', tokenExpiresAt: clock.time + TTL });
+      expect(entry(second!.id).tokenExpiresAt).toBeGreaterThan(second!.tokenExpiresAt);
+    });
   });
 
   it('closes an unknown entry as expired when checked at Clerk after its link can no longer be used, and leaves it open before', async () => {

@@ -119,7 +119,7 @@ describe('Ledger.update transitions', () => {
       pending: ['accepted', 'revoked', 'expired', 'failed', 'ended', 'ending'],
       accepted: ['ended', 'expired', 'ending'],
       ending: ['ended', 'revoked', 'expired', 'failed'],
-      unknown: ['expired', 'revoked', 'ended'],
+      unknown: ['expired', 'revoked', 'ended', 'failed'],
       ended: [],
       revoked: [],
       expired: [],

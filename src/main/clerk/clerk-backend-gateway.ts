@@ -4,11 +4,10 @@ import { createClerkClient, verifyToken, type Session, type User } from '@clerk/
 import { TokenVerificationError, TokenVerificationErrorReason } from '@clerk/backend/errors';
 import type { ClerkSessionStatus, SessionSummary } from '../../shared/domain.ts';
 import { AppError } from '../../shared/errors.ts';
-import { SESSION_PAGE_SIZE, SessionTokenTimingError, type ClerkGateway, type ClerkUser, type GatewayOptions, type MintedToken, type VerifiedSession } from './gateway.ts';
+import { DEFAULT_REQUEST_TIMEOUT_MS, SESSION_PAGE_SIZE, SessionTokenTimingError, type ClerkGateway, type ClerkUser, type GatewayOptions, type MintedToken, type VerifiedSession } from './gateway.ts';
 import { RequestTimeoutError, toAppError, toRevokeTokenError, toWriteError } from './errors.ts';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.ts';
 
-export const DEFAULT_REQUEST_TIMEOUT_MS = 15_000;
 export const CLOCK_SKEW_MS = 60_000;
 
 export function createClerkBackendGateway(options: GatewayOptions): ClerkGateway {
@@ -32,6 +31,8 @@ export function createClerkBackendGateway(options: GatewayOptions): ClerkGateway
   const read = <T>(what: string, call: () => Promise<T>): Promise<T> => withRetry(() => attempt(what, call), policy);
 
   return {
+    requestTimeoutMs: timeoutMs,
+
     async searchUsers({ query, limit, offset }) {
       const trimmed = query.trim();
       // getUserList asks for the page and the total count (GET /users and GET /users/count).
@@ -52,21 +53,29 @@ export function createClerkBackendGateway(options: GatewayOptions): ClerkGateway
 
     // Never retried: if the request may have reached Clerk, repeating it could mint a second live
     // token. Any failure after sending (timeout, dropped connection, 5xx) is reported as ambiguous.
-    async createActorToken(request) {
+    async createActorToken(request, onLateAnswer) {
       const what = 'create the impersonation token';
+      const call = clerk.actorTokens.create({
+        userId: request.userId,
+        // Clerk copies every key of `actor` into the session's `act` claim, not only `sub`.
+        actor: { ...request.actor } as { sub: string },
+        expiresInSeconds: request.expiresInSeconds,
+        sessionMaxDurationInSeconds: request.sessionMaxDurationInSeconds,
+      });
       let token;
       try {
-        token = await withTimeout(
-          clerk.actorTokens.create({
-            userId: request.userId,
-            // Clerk copies every key of `actor` into the session's `act` claim, not only `sub`.
-            actor: { ...request.actor } as { sub: string },
-            expiresInSeconds: request.expiresInSeconds,
-            sessionMaxDurationInSeconds: request.sessionMaxDurationInSeconds,
-          }),
-          timeoutMs,
-        );
+        token = await withTimeout(call, timeoutMs);
       } catch (error) {
+        // The request is still on its way: whatever Clerk makes of it is reported, never dropped.
+        if (error instanceof RequestTimeoutError && onLateAnswer) {
+          call.then(
+            (late) => onLateAnswer({ outcome: 'minted', tokenId: late.id }),
+            (late: unknown) => {
+              const mapped = toWriteError(late, what);
+              onLateAnswer(mapped.kind === 'ambiguous' ? { outcome: 'lost' } : { outcome: 'refused', message: mapped.message });
+            },
+          );
+        }
         throw toWriteError(error, what);
       }
       if (!token.url) {

@@ -37,6 +37,17 @@ export interface VerifiedSession {
   exp: number;
 }
 
+/**
+ * What became of a mint Understudy stopped waiting for: the SDK cannot abort a request, so Clerk may
+ * still answer it. `minted`: a link exists after all (its id, to revoke it). `refused`: Clerk answered
+ * with a clean refusal, nothing was created. `lost`: the request ended without an answer; it may
+ * have been done up to that moment.
+ */
+export type LateMintAnswer = { outcome: 'minted'; tokenId: string } | { outcome: 'refused'; message: string } | { outcome: 'lost' };
+
+/** How long one request may take before it counts as failed, unless a gateway is given another. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 15_000;
+
 /** How many sessions one `listSessions` call asks for: a full page means there may be more. */
 export const SESSION_PAGE_SIZE = 100;
 
@@ -44,8 +55,16 @@ export interface ClerkGateway {
   searchUsers(query: UserQuery): Promise<{ users: ClerkUser[]; totalCount: number }>;
   getUser(userId: string): Promise<ClerkUser>;
   countUsers(query?: string): Promise<number>;
-  /** Never retried: an ambiguous failure throws AppError kind `ambiguous`. */
-  createActorToken(request: MintRequest): Promise<MintedToken>;
+  /**
+   * How long a request may wait for Clerk's answer. With a token's TTL it bounds when the link of an
+   * unanswered mint can have expired.
+   */
+  readonly requestTimeoutMs: number;
+  /**
+   * Never retried: an ambiguous failure throws AppError kind `ambiguous`. When Understudy stopped
+   * waiting (timeout) while the request was still on its way, `onLateAnswer` hears how it ended.
+   */
+  createActorToken(request: MintRequest, onLateAnswer?: (answer: LateMintAnswer) => void): Promise<MintedToken>;
   revokeActorToken(tokenId: string): Promise<{ id: string; status: string }>;
   /**
    * Newest first, at most SESSION_PAGE_SIZE from `offset` (default 0). Clerk's status filter does
@@ -65,7 +84,7 @@ export interface GatewayOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Injected for tests: backoff jitter, in [0, 1). */
   random?: () => number;
-  /** How long one request may take before it counts as failed (default 15 s). */
+  /** How long one request may take before it counts as failed (default DEFAULT_REQUEST_TIMEOUT_MS). */
   requestTimeoutMs?: number;
 }
 

@@ -4,7 +4,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Operator, Policy, Profile, ProfileId } from '../../shared/domain.ts';
 import { AppError } from '../../shared/errors.ts';
-import type { ClerkGateway, GatewayFactory } from '../clerk/gateway.ts';
+import { DEFAULT_REQUEST_TIMEOUT_MS, type ClerkGateway, type GatewayFactory } from '../clerk/gateway.ts';
 import type { DocumentStore } from '../storage/document-store.ts';
 import { openDocument } from '../storage/open-document.ts';
 import type { Keychain, KeychainEntry } from './keychain.ts';
@@ -288,8 +288,8 @@ export class ProfileService {
                 message: `The secret key of "${this.#stored(id).name}" is no longer in the keychain. Add the instance again with its key.`,
               });
             }
-            return this.#deps.gatewayFactory({ secretKey: key, apiUrl: this.#stored(id).apiUrl });
-          });
+            return this.#deps.gatewayFactory({ secretKey: key, apiUrl: this.#stored(id).apiUrl, requestTimeoutMs: DEFAULT_REQUEST_TIMEOUT_MS });
+          }, DEFAULT_REQUEST_TIMEOUT_MS);
     this.#gateways.set(id, gateway);
     return gateway;
   }
@@ -410,7 +410,7 @@ export function slug(name: string): string {
 }
 
 /** A gateway whose real adapter is built on first use; a failed build is retried on the next call. */
-function lazyGateway(build: () => Promise<ClerkGateway>): ClerkGateway {
+function lazyGateway(build: () => Promise<ClerkGateway>, requestTimeoutMs: number): ClerkGateway {
   let real: Promise<ClerkGateway> | undefined;
   const get = () =>
     (real ??= build().catch((error: unknown) => {
@@ -418,10 +418,11 @@ function lazyGateway(build: () => Promise<ClerkGateway>): ClerkGateway {
       throw error;
     }));
   return {
+    requestTimeoutMs,
     searchUsers: async (query) => (await get()).searchUsers(query),
     getUser: async (userId) => (await get()).getUser(userId),
     countUsers: async (query) => (await get()).countUsers(query),
-    createActorToken: async (request) => (await get()).createActorToken(request),
+    createActorToken: async (request, onLateAnswer) => (await get()).createActorToken(request, onLateAnswer),
     revokeActorToken: async (tokenId) => (await get()).revokeActorToken(tokenId),
     listSessions: async (filter) => (await get()).listSessions(filter),
     getSession: async (sessionId) => (await get()).getSession(sessionId),

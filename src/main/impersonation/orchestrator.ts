@@ -9,7 +9,7 @@
 // The ledger is written before every step that can leave something behind at Clerk.
 import type { ImpersonationPhase, ImpersonationView, LedgerEntry, Operator, Profile, EndReason, SessionSummary, UnknownCheck } from '../../shared/domain.ts';
 import { AppError } from '../../shared/errors.ts';
-import { SessionTokenTimingError, type ClerkGateway, type ClerkUser, type VerifiedSession } from '../clerk/gateway.ts';
+import { SessionTokenTimingError, type ClerkGateway, type ClerkUser, type LateMintAnswer, type VerifiedSession } from '../clerk/gateway.ts';
 import type { ProfileService } from '../credentials/profile-service.ts';
 import type { Ledger, LedgerPatch } from '../ledger/ledger.ts';
 import type { Logger } from '../log.ts';
@@ -182,7 +182,7 @@ export class Orchestrator {
       tokenTtlSeconds: decision.tokenTtlSeconds,
       sessionMaxSeconds: decision.sessionMaxSeconds,
       readOnly: request.readOnly,
-    });
+    }, gateway.requestTimeoutMs);
     let markOpened!: () => void;
     const live = newLive({
       id: entry.id,
@@ -213,24 +213,34 @@ export class Orchestrator {
     const { ledger } = this.#deps;
     let token;
     try {
-      token = await live.gateway.createActorToken({
-        userId,
-        actor: live.expectedActor,
-        expiresInSeconds: live.tokenTtlSeconds,
-        sessionMaxDurationInSeconds: live.sessionMaxSeconds,
-      });
+      token = await live.gateway.createActorToken(
+        {
+          userId,
+          actor: live.expectedActor,
+          expiresInSeconds: live.tokenTtlSeconds,
+          sessionMaxDurationInSeconds: live.sessionMaxSeconds,
+        },
+        (answer) => void this.#settleLateMint(live, answer),
+      );
     } catch (error) {
       const failure = asAppError(error, 'create the sign-in link');
-      // Ambiguous: a token may exist at Clerk without its id being known; it dies at tokenExpiresAt.
-      const status = failure.kind === 'ambiguous' ? 'unknown' : 'failed';
-      this.#record(live.id, { status, error: failure.message, ...(status === 'failed' ? { endedAt: this.#deps.now() } : {}) });
+      // Ambiguous: a token may exist at Clerk without its id being known; it dies by tokenExpiresAt.
+      if (failure.kind === 'ambiguous') {
+        const message = `${failure.message} If Clerk created the link, it expires by ${iso(live.tokenExpiresAt)}.`;
+        this.#record(live.id, { status: 'unknown', error: message });
+        this.#forget(live, message);
+        throw new AppError({ kind: 'ambiguous', message });
+      }
+      this.#record(live.id, { status: 'failed', error: failure.message, endedAt: this.#deps.now() });
       this.#forget(live, failure.message);
       throw failure;
     }
 
     live.tokenId = token.id;
+    // Clerk handled the mint before it answered: from now, the TTL is a tighter bound that still holds.
+    live.tokenExpiresAt = Math.min(live.tokenExpiresAt, this.#deps.now() + live.tokenTtlSeconds * 1000);
     try {
-      ledger.update(live.id, { status: 'pending', actorTokenId: token.id });
+      ledger.update(live.id, { status: 'pending', actorTokenId: token.id, tokenExpiresAt: live.tokenExpiresAt });
     } catch (error) {
       // Not recorded, so not left behind: the token dies now.
       await live.gateway.revokeActorToken(token.id).catch(() => undefined);
@@ -725,6 +735,46 @@ export class Orchestrator {
     const leftover = this.#fromLedger(entry, { reason: 'revoked-token', by, error: null });
     this.#finish(leftover, await this.#cleanUpAtClerk(leftover, 'revoked-token'));
     return this.#entry(entryId);
+  }
+
+  /**
+   * A mint Understudy stopped waiting for (timeout), answered after all. A link Clerk created is
+   * recorded and revoked at once: the operator was told it failed and nobody holds its URL. A clean
+   * refusal closes the entry as failed. A request that ended without an answer later than the
+   * bound assumed moves "expires by" out, so it stays a true upper bound.
+   */
+  async #settleLateMint(live: Live, answer: LateMintAnswer): Promise<void> {
+    const entry = this.#deps.ledger.get(live.id);
+    if (!entry) return;
+    const open = entry.status === 'unknown';
+    const late = 'Clerk answered after Understudy had stopped waiting';
+    if (answer.outcome === 'lost') {
+      const bound = this.#deps.now() + live.tokenTtlSeconds * 1000;
+      if (open && bound > entry.tokenExpiresAt) {
+        this.#record(entry.id, { tokenExpiresAt: bound, error: `${entry.error ?? ''} The request to Clerk ended without an answer only at ${iso(this.#deps.now())}: if Clerk created the link, it expires by ${iso(bound)}.`.trim() });
+      }
+      return;
+    }
+    if (answer.outcome === 'refused') {
+      if (open) this.#record(entry.id, { status: 'failed', endedAt: this.#deps.now(), error: `${late}, and refused: no sign-in link was created. ${answer.message}` });
+      return;
+    }
+    if (open) this.#record(entry.id, { actorTokenId: answer.tokenId, error: `${late}: the sign-in link exists after all. Revoking it.` });
+    try {
+      await live.gateway.revokeActorToken(answer.tokenId);
+      if (open) {
+        this.#record(entry.id, {
+          status: 'revoked',
+          endedAt: this.#deps.now(),
+          endedBy: { reason: 'revoked-token', by: SYSTEM_ACTOR },
+          error: `${late}: the sign-in link existed after all. Understudy revoked it before anyone could use it.`,
+        });
+      }
+    } catch (error) {
+      const why = asAppError(error, 'revoke the sign-in link').message;
+      this.#warn('Revoking a late-answered sign-in link failed', error);
+      if (open) this.#record(entry.id, { error: `${late}: the sign-in link exists after all, and revoking it failed (${why}). Use Check with Clerk in the History.` });
+    }
   }
 
   /**

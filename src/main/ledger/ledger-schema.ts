@@ -53,6 +53,8 @@ export const newEntrySchema = z.strictObject({
 export const patchSchema = z.strictObject({
   status: ledgerStatusSchema.optional(),
   actorTokenId: ref.nullable().optional(),
+  /** Narrowed once Clerk answered the mint, widened if an unanswered one ended later than expected. */
+  tokenExpiresAt: time.optional(),
   sessionId: ref.nullable().optional(),
   acceptedAt: time.nullable().optional(),
   endedAt: time.nullable().optional(),

@@ -46,7 +46,7 @@ export type NewLedgerEntry = Pick<
 >;
 
 export type LedgerPatch = Partial<
-  Pick<LedgerEntry, 'status' | 'actorTokenId' | 'sessionId' | 'acceptedAt' | 'endedAt' | 'endedBy' | 'error'>
+  Pick<LedgerEntry, 'status' | 'actorTokenId' | 'tokenExpiresAt' | 'sessionId' | 'acceptedAt' | 'endedAt' | 'endedBy' | 'error'>
 >;
 
 export interface LedgerOptions {
@@ -172,8 +172,12 @@ export class Ledger {
     return this.#path;
   }
 
-  /** Records an attempt as `minting`, on disk, before anything is asked of Clerk. */
-  begin(input: NewLedgerEntry): LedgerEntry {
+  /**
+   * Records an attempt as `minting`, on disk, before anything is asked of Clerk. Clerk counts a
+   * token's TTL from when it handles the mint, which can be as late as `answerWithinMs` (the
+   * longest Understudy waits for the answer) after now: `tokenExpiresAt` is a true upper bound.
+   */
+  begin(input: NewLedgerEntry, answerWithinMs = 0): LedgerEntry {
     const fields = parseOrThrow(newEntrySchema, input, 'new entry');
     const createdAt = this.#now();
     const entry = freezeEntry({
@@ -182,7 +186,7 @@ export class Ledger {
       ...fields,
       reason: redact(fields.reason),
       createdAt,
-      tokenExpiresAt: createdAt + fields.tokenTtlSeconds * 1000,
+      tokenExpiresAt: createdAt + Math.max(0, answerWithinMs) + fields.tokenTtlSeconds * 1000,
       status: 'minting',
       sessionId: null,
       acceptedAt: null,

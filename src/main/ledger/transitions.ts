@@ -8,7 +8,8 @@ export const TRANSITIONS: Readonly<Record<LedgerStatus, readonly LedgerStatus[]>
   pending: ['accepted', 'revoked', 'expired', 'failed', 'ended', 'ending'],
   accepted: ['ended', 'expired', 'ending'],
   ending: ['ended', 'revoked', 'expired', 'failed'],
-  unknown: ['expired', 'revoked', 'ended'],
+  // `failed`: Clerk refused the mint after all (its late answer), so no link was ever created.
+  unknown: ['expired', 'revoked', 'ended', 'failed'],
   ended: [],
   revoked: [],
   expired: [],
