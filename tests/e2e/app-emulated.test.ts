@@ -15,6 +15,7 @@ declare global {
   }
 }
 import { SANDBOX_FIXTURES } from '../../src/sandbox/index.ts';
+import { IMPERSONATION_INACTIVITY_MS } from '../../src/sandbox/sessions.ts';
 import { ConsolePage, eventually } from '../support/console-page.ts';
 import { launchEmulatedApp, type EmulatedApp, type EmulatedWindow } from '../support/emulated-app.ts';
 
@@ -133,6 +134,8 @@ describe('the real app on the Electron emulation', () => {
       expect(await entry.customer.getByTestId('subject-id').innerText()).toBe(id);
       expect(await entry.customer.getByTestId('actor-sub').innerText()).toBe(SANDBOX_FIXTURES.operator);
       expect(await entry.banner.locator('#headline').innerText()).toMatch(/./);
+      // The banner states the idle limit the sandbox enforces, as Clerk does for impersonated sessions.
+      await eventually(async () => expect(await entry.banner.locator('#status').innerText()).toContain(`after ${IMPERSONATION_INACTIVITY_MS / 60_000} min idle`));
     }
   });
 

@@ -512,7 +512,7 @@ describe('sign-in', () => {
     expect(entry(view.id)).toMatchObject({ status: 'accepted', sessionId: session.id, acceptedAt: clock.time });
     const [listed] = orchestrator.list();
     expect(listed).toMatchObject({ phase: 'signed-in', sessionId: session.id, sessionExpiresAt: clock.time + 900_000 });
-    expect(window.banner).toMatchObject({ status: 'Signed in', timeLeft: '15:00', canEnd: true });
+    expect(window.banner).toMatchObject({ status: 'Signed in · ends after 10 min idle', timeLeft: '15:00', canEnd: true });
   });
 
   it('counts down in the banner, once a second', async () => {
@@ -521,6 +521,19 @@ describe('sign-in', () => {
     await signIn(window);
     await clock.advance(61_000);
     expect(window.banner.timeLeft).toBe('13:59');
+  });
+
+  it('counts idle time from the last fresh token, and a fresh token resets it', async () => {
+    const view = await orchestrator.start(request());
+    const window = host.byId(view.id);
+    const jwt = await signIn(window);
+    await clock.advance(61_000);
+    expect(window.banner.status).toBe('Signed in · idle 1 min, ends at 10');
+    // The page's next refresh: a new token of the same session.
+    window.setCookie('__session', jwt.replace('header.', 'header2.'));
+    await settle();
+    await clock.advance(1_000);
+    expect(window.banner.status).toBe('Signed in · ends after 10 min idle');
   });
 
   it('reads a session cookie that was already there when watching began', async () => {
@@ -1038,21 +1051,27 @@ describe('pacing window openings within Clerk’s sign-in limit (5 per 10 s)', (
     expect(queuedViews().map((view) => view.queued!.until)).toEqual([over + 11_000, over + 11_000]);
     await clock.advance(10_999);
     expect(host.windows).toHaveLength(5);
-    await clock.advance(1);
+    // Each start answered without waiting for its window: five opened, two queued (the dialog is free).
     const views = await Promise.all(starts);
+    expect(views.map((view) => [view.phase, view.queued !== null])).toEqual([...Array.from({ length: 5 }, () => ['waiting', false]), ['opening', true], ['opening', true]]);
+    await clock.advance(1);
     expect(host.windows).toHaveLength(7);
-    expect(views.map((view) => [view.phase, view.queued])).toEqual(Array.from({ length: 7 }, () => ['waiting', null]));
+    expect(orchestrator.list().map((view) => view.queued)).toEqual(Array.from({ length: 7 }, () => null));
+    expect(orchestrator.list().filter((view) => view.phase === 'waiting')).toHaveLength(5);
   });
 
   it('opens a queued window as soon as a sign-in in flight is over and has aged out, not before', async () => {
     for (let i = 0; i < 5; i++) await orchestrator.start(request());
     const sixth = orchestrator.start(request());
     await settle();
+    const queuedBefore = queuedViews()[0]?.id;
     await clock.advance(60_000);
     expect(host.windows).toHaveLength(5); // still five in flight: no time is enough
     await signIn(host.windows[0]!);
     await clock.advance(11_000);
-    expect((await sixth).phase).toBe('waiting');
+    const answered = await sixth;
+    expect(answered).toMatchObject({ id: queuedBefore, queued: { until: null } });
+    expect(orchestrator.list().find((view) => view.id === answered.id)).toMatchObject({ phase: 'waiting', queued: null });
     expect(host.windows).toHaveLength(6);
   });
 
@@ -1062,8 +1081,9 @@ describe('pacing window openings within Clerk’s sign-in limit (5 per 10 s)', (
     await settle();
     const [queued] = queuedViews();
     const tokenId = entry(queued!.id).actorTokenId!;
+    // The start answered as queued; cancelling it later ends it through the one clean-up path.
+    expect(await sixth).toMatchObject({ id: queued!.id, phase: 'opening', queued: { until: null } });
     const ended = await orchestrator.end(queued!.id, 'operator', 'agent');
-    await expect(sixth).rejects.toMatchObject({ kind: 'conflict' });
     expect(ended.phase).toBe('ended');
     expect(clerk.tokens.get(tokenId)!.status).toBe('revoked');
     expect(entry(queued!.id)).toMatchObject({ status: 'revoked', endedBy: { reason: 'operator', by: 'agent' } });

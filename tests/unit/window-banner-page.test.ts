@@ -20,6 +20,7 @@ const content = bannerText(
     readOnly: false,
     phase: 'signed-in',
     sessionExpiresAt: 10 * 60_000,
+    lastActivityAt: 0,
     error: null,
   },
   0,

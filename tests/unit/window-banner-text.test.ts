@@ -8,6 +8,7 @@ const info: BannerInfo = {
   readOnly: true,
   phase: 'signed-in',
   sessionExpiresAt: 1_000_000 + 15 * 60_000,
+  lastActivityAt: 1_000_000 + 30_000,
   error: null,
 };
 
@@ -33,9 +34,16 @@ describe('bannerText', () => {
     expect(content.detail).toBe('as Grace Hopper (user_op) · PRODUCTION instance Acme prod · read-only');
     expect(content.timeLeft).toBe('14:00');
     expect(content.production).toBe(true);
-    expect(content.status).toBe('Signed in');
+    expect(content.status).toBe('Signed in · ends after 10 min idle');
     expect(content.canEnd).toBe(true);
     expect(content.error).toBeNull();
+  });
+
+  it("counts the idle time against Clerk's 10-minute limit once no fresh token came for a minute", () => {
+    expect(bannerText(info, 1_000_000 + 30_000 + 59_999).status).toBe('Signed in · ends after 10 min idle');
+    expect(bannerText(info, 1_000_000 + 30_000 + 4.5 * 60_000).status).toBe('Signed in · idle 4 min, ends at 10');
+    // Past the limit Clerk has ended it (the liveness check ends it here): the count stops at the limit.
+    expect(bannerText(info, 1_000_000 + 30_000 + 25 * 60_000).status).toBe('Signed in · idle 10 min, ends at 10');
   });
 
   it('falls back to ids when names are missing, and drops flags that do not apply', () => {

@@ -15,6 +15,8 @@ export interface BannerInfo {
   phase: ImpersonationPhase;
   /** The session cap, known once signed in. */
   sessionExpiresAt: number | null;
+  /** When the window last brought a fresh session token (Clerk counts that as activity). */
+  lastActivityAt: number | null;
   error: string | null;
 }
 
@@ -26,6 +28,20 @@ const STATUS: Record<ImpersonationPhase, string> = {
   ended: 'Ended',
   failed: 'Failed',
 };
+
+/**
+ * Clerk ends an impersonated session after 10 minutes without activity (Clerk's impersonation docs,
+ * see ../shared/clerk/REAL-CLERK.md "Lifetimes and limits"), whatever time the session cap leaves.
+ */
+export const CLERK_IMPERSONATION_IDLE_MS = 10 * 60_000;
+
+/** The idle limit beside "Signed in": stated while active, counted once no fresh token came for a minute. */
+function signedInStatus(lastActivityAt: number | null, now: number): string {
+  const limit = Math.round(CLERK_IMPERSONATION_IDLE_MS / 60_000);
+  const idleMinutes = lastActivityAt === null ? 0 : Math.floor((now - lastActivityAt) / 60_000);
+  // Short: the banner is one line, and the window may be one tile of a grid.
+  return idleMinutes >= 1 ? `Signed in · idle ${Math.min(idleMinutes, limit)} min, ends at ${limit}` : `Signed in · ends after ${limit} min idle`;
+}
 
 export function bannerText(info: BannerInfo, now: number): BannerContent {
   const who = info.subject.name.trim() || info.subject.id;
@@ -41,7 +57,7 @@ export function bannerText(info: BannerInfo, now: number): BannerContent {
     headline,
     detail,
     timeLeft: info.phase === 'signed-in' && info.sessionExpiresAt !== null ? formatTimeLeft(info.sessionExpiresAt - now) : null,
-    status: STATUS[info.phase],
+    status: info.phase === 'signed-in' ? signedInStatus(info.lastActivityAt, now) : STATUS[info.phase],
     production: info.instance.production,
     error: info.error,
     canEnd: live,

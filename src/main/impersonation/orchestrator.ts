@@ -14,7 +14,7 @@ import type { ProfileService } from '../credentials/profile-service.ts';
 import type { Ledger, LedgerPatch } from '../ledger/ledger.ts';
 import type { Logger } from '../log.ts';
 import { actorClaims, checkStart, type StartRequest } from '../policy/policy.ts';
-import { bannerText } from './banner-text.ts';
+import { bannerText, CLERK_IMPERSONATION_IDLE_MS } from './banner-text.ts';
 import { gridLayout } from './grid-layout.ts';
 import { newPartitionName } from './partition.ts';
 import type { CookieChange, ImpersonationWindow, NavigationPolicy, PageProblem, WindowHost } from './window-host.ts';
@@ -114,11 +114,13 @@ interface Live {
   /** Queued behind Clerk's sign-in limit (when its window opens, if known), and how to wake it early. */
   queued: { until: number | null } | null;
   wakeQueued: (() => void) | null;
+  /** Answers the start once its window waits in the queue (set by `start`). */
+  onQueued: (() => void) | null;
   /** Holds one of the sign-in slots (sign-in-pacer.ts) until its sign-in is over. */
   pacing: boolean;
   /** Shown in the banner when nothing is wrong with the impersonation itself (a refused navigation). */
   notice: string | null;
-  /** Settles when `start` is done, whatever the outcome. */
+  /** Settles when the opening is over (window open, failed or cancelled), also after a queued start answered. */
   opened: Promise<unknown>;
   ending: Promise<ImpersonationView> | null;
   /** Why and by whom it is being ended, once asked. */
@@ -183,7 +185,6 @@ export class Orchestrator {
       sessionMaxSeconds: decision.sessionMaxSeconds,
       readOnly: request.readOnly,
     }, gateway.requestTimeoutMs);
-    let markOpened!: () => void;
     const live = newLive({
       id: entry.id,
       profile,
@@ -198,15 +199,19 @@ export class Orchestrator {
       startedAt: entry.createdAt,
       tokenExpiresAt: entry.tokenExpiresAt,
       phase: 'opening',
-      opened: new Promise<void>((resolve) => (markOpened = resolve)),
+      opened: Promise.resolve(),
     });
     this.#live.set(live.id, live);
     this.#emit();
-    try {
-      return await this.#mintAndOpen(live, request.userId);
-    } finally {
-      markOpened();
-    }
+    const queued = new Promise<ImpersonationView>((resolve) => (live.onQueued = () => resolve(view(live))));
+    const opening = this.#mintAndOpen(live, request.userId);
+    live.opened = opening.then(
+      () => undefined,
+      () => undefined,
+    );
+    // Answers once the window opened, or as soon as it waits for a sign-in slot: a queued start is
+    // listed as such on the Active screen and opens in its turn (a failure then shows there).
+    return Promise.race([opening, queued]);
   }
 
   async #mintAndOpen(live: Live, userId: string): Promise<ImpersonationView> {
@@ -335,6 +340,7 @@ export class Orchestrator {
       }
       live.queued = { until: answer.retryAt };
       this.#refresh(live);
+      live.onQueued?.();
       let stop = () => undefined as unknown;
       await new Promise<void>((resolve) => {
         live.wakeQueued = resolve;
@@ -430,7 +436,7 @@ export class Orchestrator {
       live,
       'ended-at-clerk',
       SYSTEM_ACTOR,
-      `Clerk ended the session (status ${session.status}): an impersonated session ends after 10 minutes without activity, or it was revoked elsewhere.`,
+      `Clerk ended the session (status ${session.status}): an impersonated session ends after ${CLERK_IMPERSONATION_IDLE_MS / 60_000} minutes without activity, or it was revoked elsewhere.`,
     );
   }
 
@@ -953,6 +959,7 @@ export class Orchestrator {
         readOnly: live.readOnly,
         phase: live.phase,
         sessionExpiresAt: live.sessionExpiresAt,
+        lastActivityAt: live.lastFreshTokenAt || null,
         error: live.error ?? live.notice,
       },
       this.#deps.now(),
@@ -1082,6 +1089,7 @@ function newLive(
     cancel: null,
     queued: null,
     wakeQueued: null,
+    onQueued: null,
     pacing: false,
     notice: null,
     ending: null,

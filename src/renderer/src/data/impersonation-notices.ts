@@ -8,8 +8,14 @@ import { impersonations } from './app-data.ts';
 /** "The window is opening" notices by impersonation id: they go once it signed in or finished. */
 const opening = new Map<string, number>();
 
-export function announceOpening(view: Pick<ImpersonationView, 'id' | 'subject'>): void {
-  opening.set(view.id, announce(`Impersonating ${view.subject.name}: the window is opening.`, 'success'));
+export function announceOpening(view: Pick<ImpersonationView, 'id' | 'subject' | 'phase' | 'ending' | 'queued' | 'error'>): void {
+  if (noticeState(view) !== 'queued') {
+    opening.set(view.id, announce(`Impersonating ${view.subject.name}: the window is opening.`, 'success'));
+    return;
+  }
+  // A start answered while queued: said here unless the list already saw it join the queue.
+  if (states.get(view.id) !== 'queued') opening.set(view.id, announce(transitionNotice(view, 'opening')!, 'success'));
+  states.set(view.id, 'queued');
 }
 
 /** What is worth hearing of a view: its phase, or that its end waits for Clerk and is being retried. */
@@ -36,12 +42,15 @@ export function transitionNotice(view: Pick<ImpersonationView, 'subject' | 'phas
 }
 
 let watching = false;
+/** The last state heard of each impersonation: a transition is said once. */
+const states = new Map<string, NoticeState>();
 
 /** Starts listening to the impersonation list; safe to call more than once. */
 export function watchImpersonations(): () => void {
   if (watching) return () => undefined;
   watching = true;
-  const states = new Map(impersonations.get().map((view) => [view.id, noticeState(view)] as const));
+  states.clear();
+  for (const view of impersonations.get()) states.set(view.id, noticeState(view));
   const off = impersonations.subscribe(() => {
     for (const view of impersonations.get()) {
       const before = states.get(view.id);
