@@ -85,7 +85,7 @@ export function hardenedPartition(name: string, rulesOf: RulesSource): HardenedP
   const bodies = new TicketRefusalBodies(isRefusal);
   ses.webRequest.onCompleted((details) => {
     const rules = rulesOf();
-    if (!rules || !isRefusal(details.url, details.statusCode)) return;
+    if (!rules || !isTicketRefusal(details.url, details.statusCode, rules.navigation)) return;
     void bodies.errorOf(details.url, details.statusCode).then((error) =>
       rules.onPageProblem?.({ kind: 'ticket-error', status: details.statusCode, code: error?.code ?? null, message: error?.message ?? null }),
     );
