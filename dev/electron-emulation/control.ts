@@ -16,7 +16,7 @@ const { app } = await import('./app.ts');
 const { invokeObservers } = await import('./ipc-main.ts');
 const { WebContents, webContents } = await import('./web-contents.ts');
 const { allWindows, BrowserWindow } = await import('./windows.ts');
-const { pageOf } = await import('./inspect.ts');
+const { holdRequests, pageOf } = await import('./inspect.ts');
 const { dialogLog, Menu, shellLog } = await import('./misc.ts');
 
 const send = (message: unknown) => {
@@ -51,6 +51,10 @@ async function targetIdOf(contents: InstanceType<typeof WebContents>): Promise<s
   }
   return id;
 }
+
+/** Loads held for a test (see holdLoads): the URLs each hold stopped, and how to let them go. */
+const holds = new Map<number, { urls: string[]; release: () => void }>();
+let nextHold = 1;
 
 function contentsById(id: number) {
   const contents = webContents.fromId(id);
@@ -97,6 +101,29 @@ const operations: Record<string, (args: Record<string, unknown>) => Promise<unkn
     const cdp = await page.context().newCDPSession(page);
     // The renderer dies before it can answer: don't wait for a reply that never comes.
     void cdp.send('Page.crash').catch(() => undefined);
+    return null;
+  },
+  /**
+   * Holds every loadURL() of a URL with this path (nothing is requested) until releaseHold; the
+   * test meanwhile learns the URLs (heldLoads), as a person could copy a link before it is opened.
+   */
+  async holdLoads({ pathname }) {
+    const id = nextHold++;
+    const urls: string[] = [];
+    const release = holdRequests((url) => {
+      if (!URL.canParse(url) || new URL(url).pathname !== String(pathname)) return false;
+      urls.push(url);
+      return true;
+    });
+    holds.set(id, { urls, release });
+    return id;
+  },
+  async heldLoads({ id }) {
+    return holds.get(Number(id))?.urls ?? [];
+  },
+  async releaseHold({ id }) {
+    holds.get(Number(id))?.release();
+    holds.delete(Number(id));
     return null;
   },
   async dialogs() {

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { app } from './app.ts';
+import { Debugger } from './debugger.ts';
 import { awaitHolds, registerPage } from './inspect.ts';
 import { ipcMain } from './ipc-main.ts';
 import { IPC_BINDING, preloadInitScript } from './preload-runtime.ts';
@@ -169,6 +170,7 @@ export class WebContents extends EventEmitter {
   #loading = false;
   #closedByApp = false;
   #crashed = false;
+  #debugger: Debugger | null = null;
 
   constructor(preferences: WebPreferences = {}, adopt?: { page: Page; session: Session }) {
     super();
@@ -279,6 +281,7 @@ export class WebContents extends EventEmitter {
     if (this.#destroyed) return;
     this.#destroyed = true;
     byId.delete(this.id);
+    this.#debugger?.targetClosed();
     this.emit('destroyed', newEvent());
     // Only a page closed from outside (the person, a crash) takes its window with it.
     if (!this.#closedByApp) this.owner?.onContentsGone(this);
@@ -311,6 +314,12 @@ export class WebContents extends EventEmitter {
     const event = newEvent(details);
     this.emit('will-navigate', event, request.url, false, true, 0, 0);
     return !event.defaultPrevented;
+  }
+
+  /** docs/api/web-contents.md#contentsdebugger: one Debugger per web contents (debugger.ts). */
+  get debugger(): Debugger {
+    this.#debugger ??= new Debugger(() => this.#page, () => this.#destroyed);
+    return this.#debugger;
   }
 
   /** docs/api/web-contents.md#contentssetwindowopenhandlerhandler: asked once per window.open. */
@@ -385,6 +394,8 @@ export class WebContents extends EventEmitter {
     await awaitHolds(url);
     if (this.#destroyed) throw Object.assign(new Error(`ERR_ABORTED (-3) loading '${url}'`), { code: 'ERR_ABORTED', errno: -3, url });
     await schemesListening();
+    // Electron's debugger attaches and takes commands synchronously: what was sent before this load applies to it.
+    await this.#debugger?.settled();
     const target = toLoopbackUrl(url);
     this.#programmatic.push(target);
     this.#loading = true;

@@ -254,7 +254,7 @@ describe('impersonation, end to end', () => {
     expect(token).toMatchObject({ status: 'revoked', sessionId: null });
   });
 
-  it('never signs anyone in with an expired ticket, and records it expired', async () => {
+  it('never signs anyone in with an expired ticket, and records it expired with Clerk’s reason', async () => {
     const host = new EmulatedWindowHost();
     const scheduler = new HeldScheduler();
     const { orchestrator, ledger } = setup(host, join(dataDir, 'expired'), scheduler);
@@ -268,6 +268,10 @@ describe('impersonation, end to end', () => {
       release();
       await vi.waitFor(async () => expect(await clerkErrorCode(window.page)).toBe('ticket_expired_code'), { timeout: 10_000, interval: 100 });
       expect(await sessionCookies(window.context)).toEqual([]);
+      // Clerk's code, read from its error body in the window, ends it at once and says why in plain
+      // words (not just "status 400").
+      const expired = 'This sign-in link has expired. Clerk: “This ticket has expired and cannot be used anymore.”';
+      await vi.waitFor(() => expect(ledger.get(view.id)!.error ?? '').toContain(expired), { timeout: 10_000, interval: 50 });
 
       scheduler.fireHeld(); // the token's expiry timer
       await vi.waitFor(() => expect(ledger.get(view.id)!.status).toBe('expired'), { timeout: 5_000, interval: 50 });

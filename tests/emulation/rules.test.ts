@@ -53,6 +53,7 @@ const beforeReady = {
 protocol.registerSchemesAsPrivileged([{ scheme: 'emutest', privileges: { standard: true, secure: true } }]);
 app.enableSandbox();
 
+const REFUSAL_BODY = JSON.stringify({ errors: [{ code: 'actor_token_already_used_code', message: 'actor token has already been used' }] });
 let server: Server;
 let origin: string;
 const hits: string[] = [];
@@ -61,6 +62,7 @@ beforeAll(async () => {
   server = createServer((request, response) => {
     hits.push(`${request.method} ${request.url}`);
     if (request.url === '/redirect') return void response.writeHead(302, { location: '/landing' }).end();
+    if (request.url === '/refused') return void response.writeHead(400, { 'content-type': 'application/json' }).end(REFUSAL_BODY);
     if (request.url === '/frame') return void response.writeHead(200, { 'content-type': 'text/html' }).end('<p>inner</p>');
     response.writeHead(200, { 'content-type': 'text/html' }).end(`<title>t ${request.url}</title><a id="away" href="/other">away</a><iframe src="/frame"></iframe>`);
   });
@@ -251,6 +253,53 @@ describe('navigation events', () => {
     expect(redirects).toEqual([`${origin}/landing`]);
     expect(hits).not.toContain('GET /landing');
     window.destroy();
+  });
+});
+
+describe('webContents.debugger', () => {
+  it('attaches once, emits protocol events as message, reads a response body, and detach ends it', async () => {
+    const window = new BrowserWindow({ show: false });
+    const debug = window.webContents.debugger;
+    expect(window.webContents.debugger).toBe(debug);
+    await expect(debug.sendCommand('Network.enable')).rejects.toThrow(/^No target available$/);
+    expect(() => debug.attach('2.0')).toThrow('Requested protocol version is not supported');
+    expect(debug.isAttached()).toBe(false);
+    debug.attach('1.3');
+    expect(debug.isAttached()).toBe(true);
+    expect(() => debug.attach()).toThrow('Debugger is already attached to the target');
+    await expect(debug.sendCommand('Network.enable', {}, '')).rejects.toThrow('Empty session id is not allowed');
+
+    const messages: { method: string; params: Record<string, unknown>; sessionId: string }[] = [];
+    debug.on('message', (_event: unknown, method: string, params: Record<string, unknown>, sessionId: string) => messages.push({ method, params, sessionId }));
+    // Not awaited, as Electron's attach and commands take effect at once: the load that follows is seen.
+    void debug.sendCommand('Network.enable');
+    await window.loadURL(`${origin}/refused`);
+    const received = messages.find((message) => message.method === 'Network.responseReceived' && (message.params['response'] as { url: string }).url === `${origin}/refused`);
+    expect(received?.sessionId).toBe('');
+    expect((received!.params['response'] as { status: number }).status).toBe(400);
+    const requestId = received!.params['requestId'] as string;
+    const finished = () => messages.some((message) => message.method === 'Network.loadingFinished' && message.params['requestId'] === requestId);
+    for (let waited = 0; !finished() && waited < 100; waited++) await new Promise((done) => setTimeout(done, 50));
+    const { body, base64Encoded } = (await debug.sendCommand('Network.getResponseBody', { requestId })) as { body: string; base64Encoded: boolean };
+    expect(base64Encoded).toBe(false);
+    expect(body).toBe(REFUSAL_BODY);
+    // A protocol error rejects with the protocol's own message.
+    await expect(debug.sendCommand('Network.getResponseBody', { requestId: 'no-such-request' })).rejects.toThrow(/^No resource with given identifier found$/);
+
+    const detached: string[] = [];
+    debug.on('detach', (_event: unknown, reason: string) => detached.push(reason));
+    debug.detach();
+    debug.detach();
+    expect(detached).toEqual(['target closed']);
+    expect(debug.isAttached()).toBe(false);
+    await expect(debug.sendCommand('Network.enable')).rejects.toThrow(/^No target available$/);
+    // Attached again, it detaches when its web contents closes.
+    debug.attach();
+    await debug.sendCommand('Runtime.evaluate', { expression: '1' });
+    window.destroy();
+    await new Promise((done) => setTimeout(done, 100));
+    expect(detached).toEqual(['target closed', 'target closed']);
+    expect(debug.isAttached()).toBe(false);
   });
 });
 

@@ -9,7 +9,17 @@ import { newPartitionName } from '../../src/main/impersonation/partition.ts';
 const fake = vi.hoisted(() => {
   const calls: string[] = [];
   const sessions = new Map<string, unknown>();
-  return { calls, sessions, views: [] as unknown[], windows: [] as unknown[], failTicketLoad: false };
+  return {
+    calls,
+    sessions,
+    views: [] as unknown[],
+    windows: [] as unknown[],
+    failTicketLoad: false,
+    /** Another debugger already holds the page (Electron's attach then throws). */
+    debuggerTaken: false,
+    /** Response bodies the pages' debuggers can read, by DevTools request id. */
+    bodies: new Map<string, string>(),
+  };
 });
 
 vi.mock('electron', async () => {
@@ -76,7 +86,33 @@ vi.mock('electron', async () => {
       this.cleared.push('clearAuthCache');
     }
   }
+  // docs/api/debugger.md, with the errors of shell/browser/api/electron_api_debugger.cc.
+  class FakeDebugger extends Emitter {
+    attached = false;
+    commands: { method: string; params: unknown }[] = [];
+    attach() {
+      if (this.attached || state.debuggerTaken) throw new TypeError('Debugger is already attached to the target');
+      this.attached = true;
+    }
+    isAttached() {
+      return this.attached;
+    }
+    detach() {
+      if (!this.attached) return;
+      this.attached = false;
+      this.emit('detach', {}, 'target closed');
+    }
+    async sendCommand(method: string, params?: { requestId?: string }) {
+      if (!this.attached) throw new Error('No target available');
+      this.commands.push({ method, params });
+      if (method !== 'Network.getResponseBody') return {};
+      const body = state.bodies.get(params?.requestId ?? '');
+      if (body === undefined) throw new Error('No resource with given identifier found');
+      return { body, base64Encoded: false };
+    }
+  }
   class FakeWebContents extends Emitter {
+    readonly debugger = new FakeDebugger();
     destroyed = false;
     url = '';
     scripts: string[] = [];
@@ -189,6 +225,7 @@ interface Session {
   emit(event: string, ...args: unknown[]): boolean;
 }
 interface Contents extends EventEmitter {
+  debugger: EventEmitter & { attached: boolean; commands: { method: string; params: unknown }[]; detach(): void };
   destroyed: boolean;
   scripts: string[];
   openHandler: (details: { url: string }) => { action: string; overrideBrowserWindowOptions?: { webPreferences: Record<string, unknown> } };
@@ -311,17 +348,108 @@ describe('Electron window host', () => {
     expect(events.problems).toEqual([{ kind: 'navigation-blocked', origin: 'http://evil.test' }]);
   });
 
-  it('reports Clerk refusing the ticket (accept or sign-in) by its status', async () => {
-    const { session } = await open();
-    session.completed({ url: 'https://clerk.acme.test/v1/tickets/accept?ticket=t', statusCode: 400 });
-    session.completed({ url: 'https://clerk.acme.test/v1/client/sign_ins', statusCode: 429 });
-    session.completed({ url: 'https://clerk.acme.test/v1/client/sessions/s/tokens', statusCode: 401 });
-    session.completed({ url: 'https://app.acme.test/v1/tickets/accept', statusCode: 400 });
-    session.completed({ url: 'https://clerk.acme.test/v1/tickets/accept?ticket=t', statusCode: 303 });
-    expect(events.problems).toEqual([
-      { kind: 'ticket-error', status: 400, code: null, message: null },
-      { kind: 'ticket-error', status: 429, code: null, message: null },
-    ]);
+  describe('Clerk refusing the ticket', () => {
+    const accept = 'https://clerk.acme.test/v1/tickets/accept?ticket=t';
+    const used = JSON.stringify({ errors: [{ code: 'actor_token_already_used_code', message: 'actor token has already been used', long_message: 'This actor token has already been used. Each token can only be used once.' }] });
+    const flush = async () => {
+      for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+    };
+    /** What the page's DevTools reports for one response: received, then finished with its size. */
+    const respond = (contents: Contents, requestId: string, url: string, status: number, body?: string, size = body?.length ?? 0) => {
+      if (body !== undefined) fake.bodies.set(requestId, body);
+      contents.debugger.emit('message', {}, 'Network.responseReceived', { requestId, response: { url, status } }, '');
+      contents.debugger.emit('message', {}, 'Network.loadingFinished', { requestId, encodedDataLength: size }, '');
+    };
+    const bodiesRead = (contents: Contents) => contents.debugger.commands.filter((command) => command.method === 'Network.getResponseBody');
+
+    beforeEach(() => fake.bodies.clear());
+
+    it('reports it once with Clerk’s code and message, read from the page’s debugger, whichever comes first', async () => {
+      const { pageView, session } = await open();
+      // The debugger was attached and the network watched before the ticket loaded, its buffers kept small.
+      expect(pageView.webContents.debugger.attached).toBe(true);
+      expect(pageView.webContents.debugger.commands[0]).toEqual({ method: 'Network.enable', params: { maxResourceBufferSize: 16384, maxTotalBufferSize: 262144 } });
+      respond(pageView.webContents, 'r1', accept, 400, used);
+      await flush();
+      session.completed({ url: accept, statusCode: 400 });
+      // The other order: webRequest first, the body after.
+      session.completed({ url: 'https://clerk.acme.test/v1/client/sign_ins', statusCode: 429 });
+      respond(pageView.webContents, 'r2', 'https://clerk.acme.test/v1/client/sign_ins', 429, JSON.stringify({ errors: [{ code: 'too_many_requests', message: 'Too many requests' }] }));
+      await flush();
+      expect(events.problems).toEqual([
+        { kind: 'ticket-error', status: 400, code: 'actor_token_already_used_code', message: 'This actor token has already been used. Each token can only be used once.' },
+        { kind: 'ticket-error', status: 429, code: 'too_many_requests', message: 'Too many requests' },
+      ]);
+    });
+
+    it('reads only refusals of the ticket paths on the Frontend API', async () => {
+      const { pageView } = await open();
+      respond(pageView.webContents, 'a', 'https://clerk.acme.test/v1/tickets/accept?ticket=t', 303, '');
+      respond(pageView.webContents, 'b', 'https://clerk.acme.test/v1/client/sessions/s/tokens', 401, used);
+      respond(pageView.webContents, 'c', 'https://app.acme.test/v1/tickets/accept', 400, used);
+      respond(pageView.webContents, 'd', 'https://app.acme.test/orders', 500, used);
+      await flush();
+      expect(bodiesRead(pageView.webContents)).toEqual([]);
+      expect(events.problems).toEqual([]);
+    });
+
+    it('falls back to the status alone, once, when the body is unreadable, too large or not Clerk’s', async () => {
+      const { pageView, session } = await open();
+      const report = async (requestId: string, body: string | undefined, size?: number) => {
+        const url = `${accept}&case=${requestId}`;
+        respond(pageView.webContents, requestId, url, 400, body, size);
+        await flush();
+        session.completed({ url, statusCode: 400 });
+        await flush();
+      };
+      await report('gone', undefined, 120);
+      await report('huge', used, 1_000_000);
+      await report('html', '<h1>Bad request</h1>');
+      await report('other', JSON.stringify({ error: 'nope' }));
+      expect(bodiesRead(pageView.webContents).map((command) => (command.params as { requestId: string }).requestId)).toEqual(['gone', 'html', 'other']);
+      expect(events.problems).toEqual(Array(4).fill({ kind: 'ticket-error', status: 400, code: null, message: null }));
+    });
+
+    it('never waits forever for a body: the status alone after the wait, and a late body adds nothing', async () => {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+      try {
+        const { pageView, session } = await open();
+        session.completed({ url: accept, statusCode: 400 });
+        await flush();
+        expect(events.problems).toEqual([]);
+        await vi.advanceTimersByTimeAsync(3000);
+        expect(events.problems).toEqual([{ kind: 'ticket-error', status: 400, code: null, message: null }]);
+        respond(pageView.webContents, 'late', accept, 400, used);
+        await flush();
+        expect(events.problems).toHaveLength(1);
+      } finally {
+        vi.useRealTimers();
+      }
+    });
+
+    it('reports by status at once when the page has no debugger of its own', async () => {
+      fake.debuggerTaken = true;
+      log.warn.mockClear();
+      try {
+        const { session } = await open();
+        expect(log.warn).toHaveBeenCalledWith(expect.stringContaining('a refusal will show its status only'));
+        session.completed({ url: accept, statusCode: 400 });
+        await flush();
+        expect(events.problems).toEqual([{ kind: 'ticket-error', status: 400, code: null, message: null }]);
+      } finally {
+        fake.debuggerTaken = false;
+      }
+    });
+
+    it('reports by status at once when the page closed before its body was read', async () => {
+      const { pageView, session } = await open();
+      // The response was seen but the page closed before its body was read.
+      pageView.webContents.debugger.emit('message', {}, 'Network.responseReceived', { requestId: 'r', response: { url: accept, status: 400 } }, '');
+      pageView.webContents.debugger.detach();
+      session.completed({ url: accept, statusCode: 400 });
+      await flush();
+      expect(events.problems).toEqual([{ kind: 'ticket-error', status: 400, code: null, message: null }]);
+    });
   });
 
   it('guards navigation events and keeps allowed pop-ups in the same session', async () => {

@@ -11,6 +11,7 @@ import {
   permissionDecision,
   readOnlyRequestDecision,
 } from '../impersonation/window-policy.ts';
+import { TicketRefusalBodies } from './ticket-refusal-bodies.ts';
 
 export interface PartitionRules {
   navigation: NavigationPolicy;
@@ -25,8 +26,17 @@ export interface PartitionRules {
  */
 export type RulesSource = () => PartitionRules | null;
 
+export interface HardenedPartition {
+  session: Session;
+  /**
+   * Reads Clerk's error body of a ticket refusal in this page, so the refusal is reported with
+   * Clerk's code and message. False when the page cannot be watched: its refusals carry the status only.
+   */
+  watchTicketRefusals(contents: WebContents): boolean;
+}
+
 /** The fresh in-memory session of one impersonation, with every rule in place. */
-export function hardenedPartition(name: string, rulesOf: RulesSource): Session {
+export function hardenedPartition(name: string, rulesOf: RulesSource): HardenedPartition {
   if (!isImpersonationPartition(name)) throw new Error('Not an impersonation partition name');
   const ses = session.fromPartition(name, { cache: false });
 
@@ -66,14 +76,21 @@ export function hardenedPartition(name: string, rulesOf: RulesSource): Session {
     if (refusedNavigation && details.resourceType === 'mainFrame') rules.onPageProblem?.({ kind: 'navigation-blocked', origin: originForBanner(details.url) });
     callback({ cancel: refusedNavigation || refusedWrite });
   });
-  // webRequest cannot read bodies: the status says enough to end at once; Clerk's code stays unknown.
+  // One report per refusal, from webRequest, which sees every response of the partition; its body
+  // (Clerk's code and message) comes from the page's debugger when it can be read, else the status alone.
+  const isRefusal = (url: string, status: number) => {
+    const rules = rulesOf();
+    return rules !== null && isTicketRefusal(url, status, rules.navigation);
+  };
+  const bodies = new TicketRefusalBodies(isRefusal);
   ses.webRequest.onCompleted((details) => {
     const rules = rulesOf();
-    if (rules && isTicketRefusal(details.url, details.statusCode, rules.navigation)) {
-      rules.onPageProblem?.({ kind: 'ticket-error', status: details.statusCode, code: null, message: null });
-    }
+    if (!rules || !isTicketRefusal(details.url, details.statusCode, rules.navigation)) return;
+    void bodies.errorOf(details.url, details.statusCode).then((error) =>
+      rules.onPageProblem?.({ kind: 'ticket-error', status: details.statusCode, code: error?.code ?? null, message: error?.message ?? null }),
+    );
   });
-  return ses;
+  return { session: ses, watchTicketRefusals: (contents) => bodies.watch(contents) };
 }
 
 /** Navigation, redirects, pop-ups, webviews and client certificates of one customer page. */

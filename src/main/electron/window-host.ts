@@ -71,6 +71,7 @@ const PLACEHOLDER_BANNER: BannerContent = { headline: 'Understudy', detail: '', 
 interface Prepared {
   partition: string;
   ses: Session;
+  watchTicketRefusals: (contents: WebContents) => boolean;
   /** Set once, when handed out: the rules and callbacks of its impersonation. */
   slot: { binding: Binding | null };
   banners: BannerSet;
@@ -94,7 +95,7 @@ export function createElectronWindowHost(options: ElectronWindowHostOptions): Wi
     const partition = newPartitionName();
     const slot: Prepared['slot'] = { binding: null };
     // Hardened before any view exists on it, so before the first request.
-    const ses = hardenedPartition(partition, () => {
+    const { session: ses, watchTicketRefusals } = hardenedPartition(partition, () => {
       const binding = slot.binding;
       if (!binding) return null;
       return { navigation: binding.spec.navigation, readOnly: binding.spec.readOnly, onPageProblem: (problem) => binding.events.onPageProblem?.(problem) };
@@ -111,7 +112,7 @@ export function createElectronWindowHost(options: ElectronWindowHostOptions): Wi
     const { window, bannerLoaded } = framedWindow('Understudy', page, banner, { width: 1280, height: 860 });
     // A spare never handed out must not leave an unhandled rejection behind if its banner fails.
     bannerLoaded.catch(() => undefined);
-    return { partition, ses, slot, banners, page, window, bannerLoaded };
+    return { partition, ses, watchTicketRefusals, slot, banners, page, window, bannerLoaded };
   }
 
   let spare: Prepared | null = null;
@@ -152,6 +153,7 @@ export function createElectronWindowHost(options: ElectronWindowHostOptions): Wi
       // it (docs/api/structures/window-open-handler-response.md).
       const popups = new Set<BaseWindow>();
       const guardPage = (contents: WebContents) => {
+        if (!prepared.watchTicketRefusals(contents)) log.warn('Clerk’s reasons for refusing a sign-in link cannot be read in this window; a refusal will show its status only');
         guardContents(contents, navigationOf, (url) => {
           if (binding.closed || windowOpenDecision(url, spec.navigation).action !== 'allow-same-partition') return { action: 'deny' };
           return {
