@@ -197,6 +197,16 @@ describe('readOnlyRequestDecision', () => {
     expect(readOnlyRequestDecision('DELETE', 'https://clerk.acme.com/v1/client/sessions/sess_1/tokens', clerk)).toBe('block');
   });
 
+  it("reads clerk-js's `_method` override: a keep-alive path sent as POST with _method=DELETE or PATCH is a write, and blocked", () => {
+    // clerk-js adds its version to every Frontend API call: a keep-alive POST stays one.
+    expect(readOnlyRequestDecision('POST', 'https://clerk.acme.com/v1/client/sessions/sess_1/tokens?__clerk_api_version=2025-11-10&_clerk_js_version=5.100.0', clerk)).toBe('allow');
+    expect(readOnlyRequestDecision('POST', 'https://clerk.acme.com/v1/client/sessions/sess_1/touch?_method=POST', clerk)).toBe('allow');
+    expect(readOnlyRequestDecision('POST', 'https://clerk.acme.com/v1/client/sessions/sess_1/tokens?_method=DELETE', clerk)).toBe('block');
+    expect(readOnlyRequestDecision('POST', 'https://clerk.acme.com/v1/client/sign_ins?_method=PATCH', clerk)).toBe('block');
+    expect(readOnlyRequestDecision('POST', 'https://clerk.acme.com/v1/client/sessions/sess_1/touch?_method=post&_method=DELETE', clerk)).toBe('block');
+    expect(readOnlyRequestDecision('POST', 'https://clerk.acme.com/v1/me?_method=DELETE', clerk)).toBe('block');
+  });
+
   it('does not confuse a look-alike with the Frontend API', () => {
     expect(readOnlyRequestDecision('POST', 'https://clerk.acme.com.evil.test/v1/client', clerk)).toBe('block');
     expect(readOnlyRequestDecision('POST', 'http://clerk.acme.com/v1/client', clerk)).toBe('block');

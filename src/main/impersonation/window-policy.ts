@@ -102,21 +102,33 @@ export function downloadDecision(): 'cancel' {
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
- * The Frontend API writes an impersonated session needs, and nothing else (clerk/javascript
- * clerk-js `core/resources/SignIn.ts` create → `POST /v1/client/sign_ins`, then
- * `SignIn.attemptFirstFactor`… not used by tickets; `Session.ts` touch → `POST
- * /v1/client/sessions/{id}/touch`, getToken → `POST /v1/client/sessions/{id}/tokens[/{template}]`).
- * Everything else there (`DELETE /v1/me`, `PATCH /v1/me`, `/v1/me/*`, sign-outs of other sessions,
- * organization changes…) is a change to the customer's account and is blocked.
+ * The Frontend API writes an impersonated session needs, and nothing else. Read against clerk-js
+ * (clerk/javascript `packages/clerk-js/src/core/`):
+ * - `auth/devBrowser.ts`: a development instance's page first creates its dev browser, `POST /v1/dev_browser`;
+ * - `resources/SignIn.ts` `create`: the ticket sign-in, `POST /v1/client/sign_ins` (strategy `ticket`);
+ * - `resources/Session.ts` `_touchPost`: `POST /v1/client/sessions/{id}/touch` (setActive and focus);
+ *   `getToken`: `POST /v1/client/sessions/{id}/tokens[/{template}]`, the ~60 s refresh.
+ * Everything else there (`DELETE /v1/me`, `PATCH /v1/me`, `/v1/me/*`, sign-outs, `end`/`remove` of
+ * sessions, organization changes, `PUT`/`DELETE /v1/client`…) changes the customer's account and is blocked.
  */
 const FAPI_KEEP_ALIVE: readonly RegExp[] = [
-  // Development instances: clerk-js creates its dev browser before any other call (clerk-js
-  // core/auth/devBrowser.ts setup → `POST /v1/dev_browser`); without it nothing signs in.
   /^\/v1\/dev_browser$/,
   /^\/v1\/client\/sign_ins$/,
   /^\/v1\/client\/sessions\/[^/]+\/touch$/,
   /^\/v1\/client\/sessions\/[^/]+\/tokens(\/[^/]+)?$/,
 ];
+
+/**
+ * The method the Frontend API acts on. clerk-js sends every PUT, PATCH and DELETE as a POST with the
+ * real method in `_method` (`fapiClient.ts` buildQueryString, "a known Safari bug regarding CORS"),
+ * so `POST …/tokens?_method=DELETE` is a DELETE, not a keep-alive POST.
+ */
+function frontendApiMethod(verb: string, url: URL): string {
+  const override = url.searchParams.getAll('_method');
+  if (override.length === 0) return verb;
+  // Several, or one that is not plain: nothing a keep-alive call would send.
+  return override.length === 1 ? override[0]!.toUpperCase() : 'INVALID';
+}
 
 /**
  * Read-only mode, best effort: requests that could change data (any method but GET, HEAD and
@@ -128,8 +140,9 @@ export function readOnlyRequestDecision(method: string, url: string, policy: Nav
   if (SAFE_METHODS.has(verb)) return 'allow';
   const origin = originOf(url);
   if (origin === null || origin !== originOf(policy.frontendApiOrigin) || verb !== 'POST') return 'block';
-  const path = new URL(url).pathname;
-  return FAPI_KEEP_ALIVE.some((allowed) => allowed.test(path)) ? 'allow' : 'block';
+  const parsed = new URL(url);
+  if (frontendApiMethod(verb, parsed) !== 'POST') return 'block';
+  return FAPI_KEEP_ALIVE.some((allowed) => allowed.test(parsed.pathname)) ? 'allow' : 'block';
 }
 
 /** The Frontend API paths a ticket goes through: accept, then the sign-in that consumes it (clerk-js). */
