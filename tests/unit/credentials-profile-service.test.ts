@@ -296,7 +296,9 @@ describe('ProfileService.gateway', () => {
     expect(built).toEqual([]);
     expect(await gateway.countUsers()).toBe(42);
     expect(await gateway.countUsers()).toBe(42);
-    expect(built).toEqual([{ secretKey: key('test', 'ACME'), apiUrl: 'https://api.clerk.test' }]);
+    expect(built).toEqual([{ secretKey: key('test', 'ACME'), apiUrl: 'https://api.clerk.test', requestTimeoutMs: expect.any(Number) }]);
+    // Known before the key is read, and the same as the gateway it builds: it bounds an unanswered mint.
+    expect(gateway.requestTimeoutMs).toBe(built[0]!.requestTimeoutMs);
   });
 
   it('reports a key removed from the keychain while running', async () => {
