@@ -91,9 +91,8 @@ describe('Clerk refusing the ticket in the window (Account Portal sign-in)', () 
     await vi.waitFor(() => expect(ledger.get(view.id)!.status).toBe('failed'), { timeout: 15_000, interval: 50 });
     const entry = ledger.get(view.id)!;
     expect(entry.endedBy).toEqual({ reason: 'ticket-error', by: 'understudy' });
-    // The Electron adapter sees the refusal's status, not its body (webRequest reads no bodies), so
-    // the words are Clerk's status, not its code: "revoked" is known only to Clerk's JSON.
-    expect(entry.error).toMatch(/Clerk refused the sign-in link/);
+    // The Electron adapter reads Clerk's JSON body through the page's debugger: its code, in plain words.
+    expect(entry.error).toMatch(/^This sign-in link was revoked at Clerk\. Clerk: “.+”/);
     expect(host.window(view.id).isClosed()).toBe(true);
   });
 });
