@@ -75,12 +75,12 @@ describe('the History screen: policy changes and links Clerk never confirmed', (
     await ui.press('Control+3');
     const row = ui.historyRows().filter({ hasText: 'Katherine Johnson' });
     await row.getByTestId('unknown-until').waitFor();
-    expect(await row.getByTestId('unknown-until').innerText()).toMatch(/^Its link could be used until \d{1,2}:\d{2}.*\(in \d+ minutes?\)$/);
+    expect(await row.getByTestId('unknown-until').innerText()).toMatch(/^Its link could be used until \d{1,2}:\d{2}.*\(in (\d+ minutes?|\d+ hours?)\)$/);
     const check = row.getByRole('button', { name: /^Check at Clerk for a session of Katherine Johnson/ });
 
     // Nobody used it yet: nothing to end, and the row says so and until when to check again.
     await check.click();
-    await eventually(async () => expect(await row.getByTestId('unknown-check').innerText()).toMatch(/^No session of Katherine Johnson from this link at Clerk yet .*could still be used until .*\(in \d+ minutes?\)/));
+    await eventually(async () => expect(await row.getByTestId('unknown-check').innerText()).toMatch(/^No session of Katherine Johnson from this link at Clerk yet .*could still be used until .*\(in (\d+ minutes?|\d+ hours?)\)/));
     expect(await row.innerText()).toMatch(/Unknown/);
 
     // Someone had the link after all and signed in with it.

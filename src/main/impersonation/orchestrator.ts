@@ -230,13 +230,9 @@ export class Orchestrator {
     } catch (error) {
       const failure = asAppError(error, 'create the sign-in link');
       // Ambiguous: a token may exist at Clerk without its id being known; it dies by tokenExpiresAt.
-      if (failure.kind === 'ambiguous') {
-        const message = `${failure.message} If Clerk created the link, it expires by ${iso(live.tokenExpiresAt)}.`;
-        this.#record(live.id, { status: 'unknown', error: message });
-        this.#forget(live, message);
-        throw new AppError({ kind: 'ambiguous', message });
-      }
-      this.#record(live.id, { status: 'failed', error: failure.message, endedAt: this.#deps.now() });
+      // Ambiguous: the History shows until when its link could be used (tokenExpiresAt, in local time).
+      const status = failure.kind === 'ambiguous' ? 'unknown' : 'failed';
+      this.#record(live.id, { status, error: failure.message, ...(status === 'failed' ? { endedAt: this.#deps.now() } : {}) });
       this.#forget(live, failure.message);
       throw failure;
     }
@@ -757,7 +753,10 @@ export class Orchestrator {
     if (answer.outcome === 'lost') {
       const bound = this.#deps.now() + live.tokenTtlSeconds * 1000;
       if (open && bound > entry.tokenExpiresAt) {
-        this.#record(entry.id, { tokenExpiresAt: bound, error: `${entry.error ?? ''} The request to Clerk ended without an answer only at ${iso(this.#deps.now())}: if Clerk created the link, it expires by ${iso(bound)}.`.trim() });
+        this.#record(entry.id, {
+          tokenExpiresAt: bound,
+          error: `${entry.error ?? ''} The request to Clerk ended without an answer only later, so its link, if Clerk created one, could be used until later too.`.trim(),
+        });
       }
       return;
     }
