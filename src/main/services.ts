@@ -209,6 +209,12 @@ export async function createServices(deps: ServiceDeps): Promise<MainServices> {
       return profile;
     },
 
+    'profiles:setAppOrigins': async ({ profileId, appOrigins }) => {
+      const profile = await profiles.setAppOrigins(profileId, appOrigins);
+      changed();
+      return profile;
+    },
+
     'users:search': async ({ profileId, query, limit, offset }) => {
       profileOf(profileId);
       const page = await profiles.gateway(profileId).searchUsers({ query, limit, offset });

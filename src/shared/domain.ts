@@ -39,6 +39,11 @@ export interface Profile {
   operator: Operator | null;
   /** In force: the local policy tightened by the organisation's, when there is one. */
   policy: Policy;
+  /**
+   * Plain-http origins of the app (e.g. `http://dev-box.internal:3000`) its impersonation windows
+   * may open too, normalised; development instances only (production ones and the sandbox list none).
+   */
+  appOrigins: string[];
   /** Present when the organisation manages policy on this computer. */
   org?: OrgPolicyView;
 }
