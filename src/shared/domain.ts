@@ -56,6 +56,8 @@ export interface OrgPolicyView {
   locked: (keyof Policy)[];
   /** Why impersonation is blocked on this instance (invalid policy, instance or operator not allowed), or null. */
   refusal: string | null;
+  /** The only app origins the organisation allows development instances to list, or null when it sets none. */
+  appOrigins: string[] | null;
 }
 
 export type UserProtection = { protected: false } | { protected: true; reason: string };

@@ -7,6 +7,7 @@ import { startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
 import { seriousViolations } from '../support/axe.ts';
 import { ConsolePage, eventually } from '../support/console-page.ts';
 import { startHarness, type Harness } from '../support/harness.ts';
+import type { OrgPolicyState } from '../../src/main/policy/org-policy.ts';
 
 describe('app addresses of a development instance', () => {
   let sandbox: Sandbox;
@@ -18,34 +19,11 @@ describe('app addresses of a development instance', () => {
 
   const listed = () => group.getByRole('list', { name: 'App addresses of Acme dev' }).getByRole('listitem').allInnerTexts();
   const stored = () => harness.services.profiles.get(profileId)!.appOrigins;
-  /** The field's accessible description: hint and error, as a screen reader reads them with it. */
-  const description = () =>
-    field.evaluate((input) =>
-      (input.getAttribute('aria-describedby') ?? '')
-        .split(' ')
-        .map((id) => document.getElementById(id)?.textContent ?? '')
-        .join(' '),
-    );
-  const addWithEnter = async (text: string) => {
-    await field.fill(text);
-    await field.press('Enter');
-  };
+  const description = () => describedBy(field);
+  const addWithEnter = (text: string) => enter(field, text);
 
   beforeAll(async () => {
-    sandbox = await startSandbox({ users: 20 });
-    harness = await startHarness({ sandbox, withoutBuiltInSandbox: true });
-    ui = new ConsolePage(harness.page);
-    await ui.heading('Welcome to Understudy').waitFor();
-    await ui.connect('Acme dev', sandbox.secretKey);
-    await ui.chooseOperator('morgan', /^Morgan Reyes/);
-    await ui.heading('Users').waitFor();
-    await ui.press('Control+4');
-    await ui.heading('Settings').waitFor();
-    const { page } = harness;
-    const instance = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'Acme dev' }) });
-    group = instance.getByRole('group', { name: 'App addresses' });
-    field = group.getByRole('textbox', { name: 'App address' });
-    profileId = harness.services.profiles.list().find((profile) => profile.name === 'Acme dev')!.id;
+    ({ sandbox, harness, ui, group, field, profileId } = await connectDevInstance());
   });
 
   afterAll(async () => {
@@ -114,5 +92,72 @@ describe('app addresses of a development instance', () => {
     const calls = harness.ipcLog.filter((record) => record.channel === 'profiles:setAppOrigins').map((record) => (record.input as { appOrigins: string[] }).appOrigins);
     expect(calls.at(-1)).toEqual(['http://preview.acme.test']);
     expect(await seriousViolations(harness.page)).toEqual([]);
+  });
+});
+
+/** A development instance connected by its key (the sandbox's sk_test_ key), on Settings. */
+async function connectDevInstance(orgPolicy?: OrgPolicyState) {
+  const sandbox = await startSandbox({ users: 20 });
+  const harness = await startHarness({ sandbox, withoutBuiltInSandbox: true, ...(orgPolicy ? { orgPolicy } : {}) });
+  const ui = new ConsolePage(harness.page);
+  await ui.heading('Welcome to Understudy').waitFor();
+  await ui.connect('Acme dev', sandbox.secretKey);
+  await ui.chooseOperator('morgan', /^Morgan Reyes/);
+  await ui.heading('Users').waitFor();
+  await ui.press('Control+4');
+  await ui.heading('Settings').waitFor();
+  const { page } = harness;
+  const instance = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'Acme dev' }) });
+  const group = instance.getByRole('group', { name: 'App addresses' });
+  const field = group.getByRole('textbox', { name: 'App address' });
+  const profileId = harness.services.profiles.list().find((profile) => profile.name === 'Acme dev')!.id;
+  return { sandbox, harness, ui, group, field, profileId };
+}
+
+/** A control's accessible description: hint and error, as a screen reader reads them with it. */
+function describedBy(control: Locator): Promise<string> {
+  return control.evaluate((element) =>
+    (element.getAttribute('aria-describedby') ?? '')
+      .split(' ')
+      .map((id) => document.getElementById(id)?.textContent ?? '')
+      .join(' '),
+  );
+}
+
+async function enter(field: Locator, text: string): Promise<void> {
+  await field.fill(text);
+  await field.press('Enter');
+}
+
+describe('app addresses the organisation allows', () => {
+  const SOURCE = '/etc/understudy/policy.json';
+  let sandbox: Sandbox;
+  let harness: Harness;
+  let group: Locator;
+  let field: Locator;
+  let profileId: string;
+
+  beforeAll(async () => {
+    ({ sandbox, harness, group, field, profileId } = await connectDevInstance({ state: 'set', source: SOURCE, policy: { appOrigins: ['http://preview.acme.test'] } }));
+  });
+
+  afterAll(async () => {
+    await harness?.close();
+    await sandbox?.close();
+  });
+
+  it('says which ones next to the field, refuses any other in place, and lists an allowed one', async () => {
+    expect(await describedBy(field)).toMatch(/Set by your organisation\. Only these can be listed: http:\/\/preview\.acme\.test\./);
+    await enter(field, 'http://dev-box.internal:3000');
+    await eventually(async () =>
+      expect(await describedBy(field)).toMatch(/Set by your organisation: http:\/\/dev-box\.internal:3000 cannot be listed \(it allows only http:\/\/preview\.acme\.test\)\./),
+    );
+    expect(await field.getAttribute('aria-invalid')).toBe('true');
+    expect(harness.services.profiles.get(profileId)!.appOrigins).toEqual([]);
+    expect(await seriousViolations(harness.page)).toEqual([]);
+
+    await enter(field, 'http://Preview.acme.test/');
+    await eventually(async () => expect(harness.services.profiles.get(profileId)!.appOrigins).toEqual(['http://preview.acme.test']));
+    await group.getByRole('list', { name: 'App addresses of Acme dev' }).getByText('http://preview.acme.test').waitFor();
   });
 });

@@ -63,7 +63,7 @@ describe('IT-managed policy', () => {
     const r = await start(set({ maxTokenTtlSeconds: 300, requireReason: true }));
     const profile = await sandboxProfile(r);
     expect(profile.policy).toMatchObject({ maxTokenTtlSeconds: 300, requireReason: true });
-    expect(profile.org).toEqual({ source: '/etc/understudy/policy.json', locked: ['requireReason', 'maxTokenTtlSeconds'], refusal: null });
+    expect(profile.org).toEqual({ source: '/etc/understudy/policy.json', locked: ['requireReason', 'maxTokenTtlSeconds'], refusal: null, appOrigins: null });
 
     expect(await r.call('impersonation:start', startRequest({ tokenTtlSeconds: 600 }))).toMatchObject({ ok: false, error: { kind: 'policy', message: expect.stringContaining('at most 5 minutes') } });
     expect(await r.call('impersonation:start', startRequest({ reason: '' }))).toMatchObject({ ok: false, error: { kind: 'policy', message: expect.stringContaining('reason') } });

@@ -341,6 +341,39 @@ describe('ProfileService.setAppOrigins', () => {
   });
 });
 
+describe('app origins under the organisation’s policy', () => {
+  const org = (appOrigins: string[]) => ({ state: 'set' as const, source: '/etc/understudy/policy.json', policy: { appOrigins } });
+
+  it('lists only the origins the organisation allows, keeps the rest locally, and refuses the others at their entry', async () => {
+    keychain.entries.set('acme', key('test', 'ACME'));
+    const local = service();
+    await local.load();
+    await local.setAppOrigins('acme', ['http://dev-box.internal:3000', 'http://preview.acme.test']);
+
+    const managed = service({ orgPolicy: org(['http://preview.acme.test']) });
+    await managed.load();
+    expect(managed.get('acme')).toMatchObject({ appOrigins: ['http://preview.acme.test'], org: { appOrigins: ['http://preview.acme.test'] } });
+    expect(JSON.parse(settingsText()).profiles.acme.appOrigins).toEqual(['http://dev-box.internal:3000', 'http://preview.acme.test']);
+
+    const before = settingsText();
+    await expect(managed.setAppOrigins('acme', ['http://preview.acme.test', 'http://other.test'])).rejects.toMatchObject({
+      kind: 'policy',
+      issues: [{ path: 'appOrigins.1', message: 'Set by your organisation: http://other.test cannot be listed (it allows only http://preview.acme.test).' }],
+    });
+    expect(settingsText()).toBe(before);
+    await managed.setAppOrigins('acme', ['HTTP://preview.acme.test/']);
+    expect(managed.get('acme')?.appOrigins).toEqual(['http://preview.acme.test']);
+  });
+
+  it('says nothing of app origins when the organisation sets none', async () => {
+    keychain.entries.set('acme', key('test', 'ACME'));
+    const managed = service({ orgPolicy: { state: 'set', source: 'x', policy: { requireReason: true } } });
+    await managed.load();
+    await managed.setAppOrigins('acme', ['http://dev-box.internal:3000']);
+    expect(managed.get('acme')).toMatchObject({ appOrigins: ['http://dev-box.internal:3000'], org: { appOrigins: null } });
+  });
+});
+
 describe('settings written by an earlier version', () => {
   const v1Profile = {
     name: 'Acme dev', kind: 'clerk', production: false, keyHint: 'sk_test_…ACME', apiUrl: 'https://api.clerk.test',

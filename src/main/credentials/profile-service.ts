@@ -9,7 +9,16 @@ import type { DocumentStore } from '../storage/document-store.ts';
 import { openDocument } from '../storage/open-document.ts';
 import { parseAppOrigins } from '../impersonation/app-origins.ts';
 import type { Keychain, KeychainEntry } from './keychain.ts';
-import { effectivePolicy, lockedKeys, looserThanOrg, orgRefusal, type OrgPolicy, type OrgPolicyState } from '../policy/org-policy.ts';
+import {
+  allowedAppOrigins,
+  appOriginsOutsideOrg,
+  effectivePolicy,
+  lockedKeys,
+  looserThanOrg,
+  orgRefusal,
+  type OrgPolicy,
+  type OrgPolicyState,
+} from '../policy/org-policy.ts';
 import { isProductionKey, keyHint, parseSecretKey } from './secret-key.ts';
 import { emptySettings, PROFILE_ID, settingsMigrations, settingsSchema, type Settings, type StoredProfile } from './settings.ts';
 
@@ -283,6 +292,8 @@ export class ProfileService {
         throw new AppError({ kind: 'conflict', message: 'The built-in sandbox opens its own app already; app addresses are listed for your own development instances.' });
       }
       const appOrigins = parseAppOrigins(entries, stored.production);
+      const outside = appOriginsOutsideOrg(appOrigins, this.#org());
+      if (outside.length > 0) throw new AppError({ kind: 'policy', message: outside[0]!.message, issues: outside });
       this.#update((settings) => {
         settings.profiles[id] = { ...stored, appOrigins };
       });
@@ -328,11 +339,11 @@ export class ProfileService {
       keyHint: stored.keyHint,
       operator: stored.operator ? { ...stored.operator } : null,
       policy: effectivePolicy(structuredClone(stored.policy), this.#org()),
-      appOrigins: [...stored.appOrigins],
+      appOrigins: allowedAppOrigins(stored.appOrigins, this.#org()),
     };
     const org = this.#deps.orgPolicy;
     if (org && org.state !== 'none') {
-      profile.org = { source: org.source, locked: lockedKeys(this.#org()), refusal: orgRefusal(org, profile) };
+      profile.org = { source: org.source, locked: lockedKeys(this.#org()), refusal: orgRefusal(org, profile), appOrigins: this.#org()?.appOrigins ?? null };
     }
     return profile;
   }

@@ -17,6 +17,10 @@ export function AppOriginsEditor({ profile }: { profile: Profile }) {
   const inputId = useId();
   const errorId = `${inputId}-error`;
   const hintId = `${inputId}-hint`;
+  const orgHintId = `${inputId}-org`;
+  // The organisation's bound: only these may be listed (none when empty).
+  const bound = profile.org?.appOrigins ?? null;
+  const described = [hintId, bound ? orgHintId : null].filter(Boolean).join(' ');
   const save = useAction(async (appOrigins: string[], done: string) => {
     const saved = await call(api().profiles.setAppOrigins({ profileId: profile.id, appOrigins }));
     applyProfile(saved);
@@ -51,6 +55,18 @@ export function AppOriginsEditor({ profile }: { profile: Profile }) {
         Impersonation windows open any https address and this computer’s own (localhost) on any port. List a development app served over plain
         http elsewhere, e.g. <span className="mono">http://dev-box.internal:3000</span>.
       </p>
+      {bound ? (
+        <p className="field__hint" id={orgHintId}>
+          <span className="org-lock">Set by your organisation.</span>{' '}
+          {bound.length > 0 ? (
+            <>
+              Only these can be listed: <span className="mono">{bound.join(', ')}</span>.
+            </>
+          ) : (
+            'No app addresses can be listed.'
+          )}
+        </p>
+      ) : null}
       {profile.appOrigins.length > 0 ? (
         <ul className="app-origins__list" aria-label={`App addresses of ${profile.name}`}>
           {profile.appOrigins.map((origin) => (
@@ -64,38 +80,40 @@ export function AppOriginsEditor({ profile }: { profile: Profile }) {
         </ul>
       ) : null}
       {/* Laid out by hand rather than with <Field>: Add sits beside the input, and the error below both. */}
-      <form className="field app-origins__add" onSubmit={(event) => void add(event)} noValidate aria-label={`Add an app address to ${profile.name}`}>
-        <label className="field__label" htmlFor={inputId}>
-          App address
-        </label>
-        <div className="app-origins__row">
-          <input
-            ref={input}
-            id={inputId}
-            type="text"
-            inputMode="url"
-            value={draft}
-            maxLength={2048}
-            placeholder="http://dev-box.internal:3000"
-            aria-invalid={fieldError ? true : undefined}
-            aria-describedby={fieldError ? `${hintId} ${errorId}` : hintId}
-            onChange={(event) => {
-              setDraft(event.target.value);
-              save.clearError();
-            }}
-            autoComplete="off"
-            spellCheck={false}
-          />
-          <button type="submit" className="button" disabled={save.busy || draft.trim() === ''}>
-            {save.busy ? 'Saving…' : 'Add'}
-          </button>
-        </div>
-        {fieldError ? (
-          <p className="field__error" id={errorId}>
-            {fieldError}
-          </p>
-        ) : null}
-      </form>
+      {bound?.length === 0 ? null : (
+        <form className="field app-origins__add" onSubmit={(event) => void add(event)} noValidate aria-label={`Add an app address to ${profile.name}`}>
+          <label className="field__label" htmlFor={inputId}>
+            App address
+          </label>
+          <div className="app-origins__row">
+            <input
+              ref={input}
+              id={inputId}
+              type="text"
+              inputMode="url"
+              value={draft}
+              maxLength={2048}
+              placeholder="http://dev-box.internal:3000"
+              aria-invalid={fieldError ? true : undefined}
+              aria-describedby={fieldError ? `${described} ${errorId}` : described}
+              onChange={(event) => {
+                setDraft(event.target.value);
+                save.clearError();
+              }}
+              autoComplete="off"
+              spellCheck={false}
+            />
+            <button type="submit" className="button" disabled={save.busy || draft.trim() === ''}>
+              {save.busy ? 'Saving…' : 'Add'}
+            </button>
+          </div>
+          {fieldError ? (
+            <p className="field__error" id={errorId}>
+              {fieldError}
+            </p>
+          ) : null}
+        </form>
+      )}
       {save.error && !fieldError ? <ErrorMessage error={save.error} compact /> : null}
     </div>
   );
