@@ -1,6 +1,6 @@
 // Settings → Instances → App addresses of a development instance connected by its key, in the real
 // console: added with Enter, refused in place next to the field with main's reason, shown only once
-// main stored it, removed from the keyboard, and what main keeps is what the windows get.
+// main stored it, removed from the keyboard; and, under an organisation's bound, only what IT allows.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator } from 'playwright-core';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
@@ -12,7 +12,6 @@ import type { OrgPolicyState } from '../../src/main/policy/org-policy.ts';
 describe('app addresses of a development instance', () => {
   let sandbox: Sandbox;
   let harness: Harness;
-  let ui: ConsolePage;
   let group: Locator;
   let field: Locator;
   let profileId: string;
@@ -23,7 +22,7 @@ describe('app addresses of a development instance', () => {
   const addWithEnter = (text: string) => enter(field, text);
 
   beforeAll(async () => {
-    ({ sandbox, harness, ui, group, field, profileId } = await connectDevInstance());
+    ({ sandbox, harness, group, field, profileId } = await connectDevInstance());
   });
 
   afterAll(async () => {
@@ -111,7 +110,7 @@ async function connectDevInstance(orgPolicy?: OrgPolicyState) {
   const group = instance.getByRole('group', { name: 'App addresses' });
   const field = group.getByRole('textbox', { name: 'App address' });
   const profileId = harness.services.profiles.list().find((profile) => profile.name === 'Acme dev')!.id;
-  return { sandbox, harness, ui, group, field, profileId };
+  return { sandbox, harness, group, field, profileId };
 }
 
 /** A control's accessible description: hint and error, as a screen reader reads them with it. */
