@@ -3,7 +3,7 @@
 // their own adapters, so what the tests exercise is exactly what the app runs.
 import { hostname } from 'node:os';
 import type { Events, EventName } from '../shared/contract.ts';
-import type { AppState, AuditStatus, ClerkCheckReport, ImpersonatePrefill } from '../shared/domain.ts';
+import type { AppState, AuditStatus, ClerkCheckReport, ImpersonatePrefill, Profile } from '../shared/domain.ts';
 import { AppError } from '../shared/errors.ts';
 import { AuditOutbox, sinksFromPolicy, type SecretSources } from './audit/outbox.ts';
 import { withoutHeaderValues } from './audit/audit-record.ts';
@@ -97,6 +97,14 @@ export async function createServices(deps: ServiceDeps): Promise<MainServices> {
     const profile = profiles.get(profileId);
     if (!profile) throw new AppError({ kind: 'not-found', message: 'That instance is no longer configured.' });
     return profile;
+  };
+
+  /** An agent's change to an instance's rules, recorded with before and after; saving without a difference records nothing. */
+  const recordLocalChange = (profile: Profile, before: object, after: object) => {
+    if (JSON.stringify(before) === JSON.stringify(after)) return;
+    ledger.record('policy_changed', {
+      source: 'local', profileId: profile.id, profileName: profile.name, by: deps.osUser, operatorId: profile.operator?.userId ?? null, before, after,
+    });
   };
 
   if (deps.sandbox) deps.avatars.allowHttpOrigins(deps.sandbox.origins);
@@ -199,12 +207,15 @@ export async function createServices(deps: ServiceDeps): Promise<MainServices> {
     'profiles:setPolicy': async ({ profileId, policy }) => {
       const before = profileOf(profileId).policy;
       const profile = await profiles.setPolicy(profileId, policy);
-      // Saving without a difference changes nothing, so there is nothing to record.
-      if (JSON.stringify(before) !== JSON.stringify(profile.policy)) {
-        ledger.record('policy_changed', {
-          source: 'local', profileId, profileName: profile.name, by: deps.osUser, operatorId: profile.operator?.userId ?? null, before, after: profile.policy,
-        });
-      }
+      recordLocalChange(profile, before, profile.policy);
+      changed();
+      return profile;
+    },
+    // What windows may open is a rule of the instance too: a change is in the history beside the policy's.
+    'profiles:setAppOrigins': async ({ profileId, appOrigins }) => {
+      const before = profileOf(profileId).appOrigins;
+      const profile = await profiles.setAppOrigins(profileId, appOrigins);
+      recordLocalChange(profile, { appOrigins: before }, { appOrigins: profile.appOrigins });
       changed();
       return profile;
     },

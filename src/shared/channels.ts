@@ -11,6 +11,7 @@ export const channels = [
   'profiles:select',
   'profiles:setOperator',
   'profiles:setPolicy',
+  'profiles:setAppOrigins',
   'users:search',
   'users:get',
   'users:sessions',

@@ -91,6 +91,11 @@ export const contract = {
   'profiles:select': channel(z.strictObject({ profileId }), returns<AppState>()),
   'profiles:setOperator': channel(z.strictObject({ profileId, userId }), returns<Profile>()),
   'profiles:setPolicy': channel(z.strictObject({ profileId, policy: policySchema }), returns<Profile>()),
+  /**
+   * The whole list of the profile's plain-http app origins, as typed: main checks and normalises
+   * each entry and reports problems per entry (`appOrigins.N`), so the bounds here only cap the size.
+   */
+  'profiles:setAppOrigins': channel(z.strictObject({ profileId, appOrigins: z.array(text(2048)).max(100) }), returns<Profile>()),
 
   'users:search': channel(
     z.strictObject({

@@ -39,6 +39,11 @@ export interface Profile {
   operator: Operator | null;
   /** In force: the local policy tightened by the organisation's, when there is one. */
   policy: Policy;
+  /**
+   * Plain-http origins of the app (e.g. `http://dev-box.internal:3000`) its impersonation windows
+   * may open too, normalised; development instances only (production ones and the sandbox list none).
+   */
+  appOrigins: string[];
   /** Present when the organisation manages policy on this computer. */
   org?: OrgPolicyView;
 }
@@ -51,6 +56,8 @@ export interface OrgPolicyView {
   locked: (keyof Policy)[];
   /** Why impersonation is blocked on this instance (invalid policy, instance or operator not allowed), or null. */
   refusal: string | null;
+  /** The only app origins the organisation allows development instances to list, or null when it sets none. */
+  appOrigins: string[] | null;
 }
 
 export type UserProtection = { protected: false } | { protected: true; reason: string };

@@ -76,6 +76,7 @@ const profile: Profile = {
   keyHint: 'sk_test_…',
   operator: { userId: OPERATOR, name: 'Morgan Reyes' },
   policy: defaultPolicy(false),
+  appOrigins: [],
 };
 
 function setup(host: WindowHost, documentsDir: string, scheduler: Scheduler = new HeldScheduler()) {

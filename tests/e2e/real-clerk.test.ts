@@ -28,7 +28,7 @@ afterAll(async () => {
 
 const profile: Profile = {
   id: 'dev', name: 'Acme dev', kind: 'sandbox', production: false, keyHint: 'sk_test_…',
-  operator: { userId: SANDBOX_FIXTURES.operator, name: 'Morgan Reyes' }, policy: defaultPolicy(false),
+  operator: { userId: SANDBOX_FIXTURES.operator, name: 'Morgan Reyes' }, policy: defaultPolicy(false), appOrigins: [],
 };
 
 /** The real orchestrator, gateway and ledger on `on`, windows in real Chromium. */

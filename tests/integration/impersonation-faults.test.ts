@@ -113,7 +113,7 @@ let dir: string;
 let host: HttpWindowHost;
 const profile: Profile = {
   id: 'sandbox', name: 'Sandbox', kind: 'sandbox', production: false, keyHint: 'sk_test_…',
-  operator: { userId: SANDBOX_FIXTURES.operator, name: 'Morgan Reyes' }, policy: defaultPolicy(false),
+  operator: { userId: SANDBOX_FIXTURES.operator, name: 'Morgan Reyes' }, policy: defaultPolicy(false), appOrigins: [],
 };
 
 function build() {

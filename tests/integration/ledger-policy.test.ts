@@ -63,7 +63,7 @@ describe('IT-managed policy', () => {
     const r = await start(set({ maxTokenTtlSeconds: 300, requireReason: true }));
     const profile = await sandboxProfile(r);
     expect(profile.policy).toMatchObject({ maxTokenTtlSeconds: 300, requireReason: true });
-    expect(profile.org).toEqual({ source: '/etc/understudy/policy.json', locked: ['requireReason', 'maxTokenTtlSeconds'], refusal: null });
+    expect(profile.org).toEqual({ source: '/etc/understudy/policy.json', locked: ['requireReason', 'maxTokenTtlSeconds'], refusal: null, appOrigins: null });
 
     expect(await r.call('impersonation:start', startRequest({ tokenTtlSeconds: 600 }))).toMatchObject({ ok: false, error: { kind: 'policy', message: expect.stringContaining('at most 5 minutes') } });
     expect(await r.call('impersonation:start', startRequest({ reason: '' }))).toMatchObject({ ok: false, error: { kind: 'policy', message: expect.stringContaining('reason') } });
@@ -103,6 +103,28 @@ describe('IT-managed policy', () => {
     const after = await sandboxProfile(await start({ state: 'none' }));
     expect(after.org).toBeUndefined();
     expect(after.policy).toMatchObject({ maxTokenTtlSeconds: 240, protectedRoles: ['admin'], maxSessionSeconds: 1800 });
+  });
+
+  it('records a development instance’s app address changes with before and after, within the bound IT set', async () => {
+    const r = await start(set({ appOrigins: ['http://preview.acme.test', 'http://qa.acme.test'] }));
+    const added = await r.ok<Profile>('profiles:add', { name: 'Acme dev', secretKey: sandbox.secretKey });
+    expect(added).toMatchObject({ production: false, appOrigins: [], org: { appOrigins: ['http://preview.acme.test', 'http://qa.acme.test'] } });
+
+    expect(await r.call('profiles:setAppOrigins', { profileId: added.id, appOrigins: ['http://dev-box.internal:3000'] })).toMatchObject({
+      ok: false,
+      error: { kind: 'policy', issues: [{ path: 'appOrigins.0', message: expect.stringMatching(/^Set by your organisation: http:\/\/dev-box\.internal:3000 cannot be listed/) }] },
+    });
+    await r.ok<Profile>('profiles:setAppOrigins', { profileId: added.id, appOrigins: ['HTTP://preview.acme.test/'] });
+    await r.ok<Profile>('profiles:setAppOrigins', { profileId: added.id, appOrigins: ['http://preview.acme.test'] }); // no difference: nothing recorded
+    await r.ok<Profile>('profiles:setAppOrigins', { profileId: added.id, appOrigins: ['http://preview.acme.test', 'http://qa.acme.test'] });
+
+    const local = policyEvents(r).filter((e) => e.data.source === 'local');
+    expect(local.map((e) => e.data)).toEqual([
+      expect.objectContaining({ profileId: added.id, profileName: 'Acme dev', by: OS_USER, before: { appOrigins: [] }, after: { appOrigins: ['http://preview.acme.test'] } }),
+      expect.objectContaining({ before: { appOrigins: ['http://preview.acme.test'] }, after: { appOrigins: ['http://preview.acme.test', 'http://qa.acme.test'] } }),
+    ]);
+    const { changes } = await r.ok<{ changes: { changes: unknown[] }[] }>('ledger:policyChanges', { filter: { profileId: added.id }, offset: 0, limit: 10 });
+    expect(changes[0]!.changes).toEqual([{ key: 'appOrigins', before: ['http://preview.acme.test'], after: ['http://preview.acme.test', 'http://qa.acme.test'] }]);
   });
 
   it('records what IT changed between two starts, once', async () => {

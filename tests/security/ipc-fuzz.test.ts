@@ -99,6 +99,7 @@ const FIELDS: Record<Channel, Record<string, Field>> = {
   'profiles:select': { profileId: id },
   'profiles:setOperator': { profileId: id, userId },
   'profiles:setPolicy': { profileId: id, policy },
+  'profiles:setAppOrigins': { profileId: id, appOrigins: { kind: 'array', of: { kind: 'text', max: 2048 }, max: 100 } },
   'users:search': { profileId: id, query: { kind: 'text', max: 200 }, limit: { kind: 'int', min: 1, max: 100 }, offset: { kind: 'int', min: 0, max: 1_000_000 } },
   'users:get': { profileId: id, userId },
   'users:sessions': { profileId: id, userId },

@@ -99,8 +99,8 @@ describe('ProfileService.load', () => {
     const profiles = service();
     expect(await profiles.load()).toEqual([]);
     expect(profiles.list()).toEqual([
-      { id: 'acme-dev', name: 'acme-dev', kind: 'clerk', production: false, keyHint: 'sk_test_…DEVV', operator: null, policy: policyFor(false) },
-      { id: 'acme-prod', name: 'acme-prod', kind: 'clerk', production: true, keyHint: 'sk_live_…PROD', operator: null, policy: policyFor(true) },
+      { id: 'acme-dev', name: 'acme-dev', kind: 'clerk', production: false, keyHint: 'sk_test_…DEVV', operator: null, policy: policyFor(false), appOrigins: [] },
+      { id: 'acme-prod', name: 'acme-prod', kind: 'clerk', production: true, keyHint: 'sk_live_…PROD', operator: null, policy: policyFor(true), appOrigins: [] },
     ]);
     expect(settingsText()).toContain('sk_live_…PROD');
     expect(settingsText()).not.toContain(key('live', 'PROD'));
@@ -283,6 +283,126 @@ describe('ProfileService edits', () => {
     await profiles.load();
     await expect(profiles.rename('acme', ' ')).rejects.toMatchObject({ kind: 'invalid-input' });
     await expect(profiles.rename('acme', 'n'.repeat(81))).rejects.toMatchObject({ kind: 'invalid-input' });
+  });
+});
+
+describe('ProfileService.setAppOrigins', () => {
+  it('stores the normalised list, keeps it across runs, and replaces it as a whole', async () => {
+    keychain.entries.set('acme', key('test', 'ACME'));
+    const profiles = service();
+    await profiles.load();
+    expect(await profiles.setAppOrigins('acme', ['HTTP://Dev-Box.internal:3000/', 'http://preview.acme.test:80'])).toMatchObject({
+      appOrigins: ['http://dev-box.internal:3000', 'http://preview.acme.test'],
+    });
+    const again = service();
+    await again.load();
+    expect(again.get('acme')?.appOrigins).toEqual(['http://dev-box.internal:3000', 'http://preview.acme.test']);
+    await again.setAppOrigins('acme', ['http://preview.acme.test']);
+    expect(JSON.parse(settingsText()).profiles.acme.appOrigins).toEqual(['http://preview.acme.test']);
+  });
+
+  it('changes nothing when an entry is refused, and says which one and why', async () => {
+    keychain.entries.set('acme', key('test', 'ACME'));
+    const profiles = service();
+    await profiles.load();
+    await profiles.setAppOrigins('acme', ['http://dev-box.internal:3000']);
+    const before = settingsText();
+    await expect(profiles.setAppOrigins('acme', ['http://dev-box.internal:3000', 'http://dev-box.internal:3000/'])).rejects.toMatchObject({
+      kind: 'invalid-input',
+      issues: [{ path: 'appOrigins.1', message: 'Already listed as http://dev-box.internal:3000.' }],
+    });
+    await expect(profiles.setAppOrigins('acme', ['http://dev-box.internal:3000', 'http://other.test/login'])).rejects.toMatchObject({ issues: [{ path: 'appOrigins.1' }] });
+    expect(settingsText()).toBe(before);
+    expect(profiles.get('acme')?.appOrigins).toEqual(['http://dev-box.internal:3000']);
+  });
+
+  it('refuses http origins for a production instance and any for the sandbox', async () => {
+    keychain.entries.set('live', key('live', 'LIVE'));
+    const profiles = service({ sandbox: { secretKey: key('test', 'SBOX'), apiUrl: 'http://127.0.0.1:4321' } });
+    await profiles.load();
+    await expect(profiles.setAppOrigins('live', ['http://dev-box.internal:3000'])).rejects.toMatchObject({
+      kind: 'invalid-input',
+      message: expect.stringMatching(/production instance \(sk_live_\) runs on https only/),
+    });
+    await expect(profiles.setAppOrigins('sandbox', ['http://dev-box.internal:3000'])).rejects.toMatchObject({ kind: 'conflict' });
+    await expect(profiles.setAppOrigins('nope', [])).rejects.toMatchObject({ kind: 'not-found' });
+    expect(profiles.get('live')?.appOrigins).toEqual([]);
+  });
+
+  it('drops the list, and says so, when the key is replaced by a production one', async () => {
+    keychain.entries.set('acme', key('test', 'OLD1'));
+    const first = service();
+    await first.load();
+    await first.setAppOrigins('acme', ['http://dev-box.internal:3000']);
+    keychain.entries.set('acme', key('live', 'NEW1'));
+    const second = service();
+    expect(await second.load()).toEqual([expect.stringMatching(/its http app addresses were removed \(production instances open https only\)/)]);
+    expect(second.get('acme')?.appOrigins).toEqual([]);
+    expect(JSON.parse(settingsText()).profiles.acme.appOrigins).toEqual([]);
+  });
+});
+
+describe('app origins under the organisation’s policy', () => {
+  const org = (appOrigins: string[]) => ({ state: 'set' as const, source: '/etc/understudy/policy.json', policy: { appOrigins } });
+
+  it('lists only the origins the organisation allows, keeps the rest locally, and refuses the others at their entry', async () => {
+    keychain.entries.set('acme', key('test', 'ACME'));
+    const local = service();
+    await local.load();
+    await local.setAppOrigins('acme', ['http://dev-box.internal:3000', 'http://preview.acme.test']);
+
+    const managed = service({ orgPolicy: org(['http://preview.acme.test']) });
+    await managed.load();
+    expect(managed.get('acme')).toMatchObject({ appOrigins: ['http://preview.acme.test'], org: { appOrigins: ['http://preview.acme.test'] } });
+    expect(JSON.parse(settingsText()).profiles.acme.appOrigins).toEqual(['http://dev-box.internal:3000', 'http://preview.acme.test']);
+
+    const before = settingsText();
+    await expect(managed.setAppOrigins('acme', ['http://preview.acme.test', 'http://other.test'])).rejects.toMatchObject({
+      kind: 'policy',
+      issues: [{ path: 'appOrigins.1', message: 'Set by your organisation: http://other.test cannot be listed (it allows only http://preview.acme.test).' }],
+    });
+    expect(settingsText()).toBe(before);
+    await managed.setAppOrigins('acme', ['HTTP://preview.acme.test/']);
+    expect(managed.get('acme')?.appOrigins).toEqual(['http://preview.acme.test']);
+  });
+
+  it('says nothing of app origins when the organisation sets none', async () => {
+    keychain.entries.set('acme', key('test', 'ACME'));
+    const managed = service({ orgPolicy: { state: 'set', source: 'x', policy: { requireReason: true } } });
+    await managed.load();
+    await managed.setAppOrigins('acme', ['http://dev-box.internal:3000']);
+    expect(managed.get('acme')).toMatchObject({ appOrigins: ['http://dev-box.internal:3000'], org: { appOrigins: null } });
+  });
+});
+
+describe('settings written by an earlier version', () => {
+  const v1Profile = {
+    name: 'Acme dev', kind: 'clerk', production: false, keyHint: 'sk_test_…ACME', apiUrl: 'https://api.clerk.test',
+    operator: { userId: 'user_op', name: 'Olive Operator' }, policy: policyFor(false),
+  };
+
+  it('load with no app origins, keep everything else, leave a backup and are written in the current format', async () => {
+    const v1 = JSON.stringify({ version: 1, activeProfileId: 'acme', profiles: { acme: v1Profile } });
+    writeFileSync(join(dir, 'settings.json'), v1);
+    keychain.entries.set('acme', key('test', 'ACME'));
+    const profiles = service();
+    expect(await profiles.load()).toEqual([]);
+    expect(profiles.get('acme')).toMatchObject({ name: 'Acme dev', operator: { userId: 'user_op' }, appOrigins: [] });
+    expect(profiles.activeId()).toBe('acme');
+    expect(JSON.parse(settingsText())).toMatchObject({ version: 2, profiles: { acme: { ...v1Profile, appOrigins: [] } } });
+    const backups = readdirSync(dir).filter((name) => name.includes('v1-backup'));
+    expect(backups).toHaveLength(1);
+    expect(readFileSync(join(dir, backups[0]!), 'utf8')).toBe(v1);
+    await profiles.setAppOrigins('acme', ['http://dev-box.internal:3000']);
+    expect(JSON.parse(settingsText()).profiles.acme.appOrigins).toEqual(['http://dev-box.internal:3000']);
+  });
+
+  it('load from a file without a version too', async () => {
+    writeFileSync(join(dir, 'settings.json'), JSON.stringify({ profiles: { acme: v1Profile } }));
+    keychain.entries.set('acme', key('test', 'ACME'));
+    const profiles = service();
+    expect(await profiles.load()).toEqual([]);
+    expect(profiles.get('acme')).toMatchObject({ name: 'Acme dev', appOrigins: [] });
   });
 });
 

@@ -9,6 +9,7 @@ import { Ledger } from '../../src/main/ledger/ledger.ts';
 import { defaultPolicy } from '../../src/main/policy/policy.ts';
 import { diskHistory } from '../support/ledger-history.ts';
 import { FINISHED_VISIBLE_MS, Orchestrator, SYSTEM_ACTOR, type Scheduler } from '../../src/main/impersonation/orchestrator.ts';
+import { isNavigationAllowed, originForBanner } from '../../src/main/impersonation/window-policy.ts';
 import type {
   BannerContent,
   Bounds,
@@ -263,7 +264,7 @@ class FakeHost implements WindowHost {
 const operator = { userId: 'user_op', name: 'Grace Hopper' };
 
 function profile(overrides: Partial<Profile> = {}): Profile {
-  return { id: 'acme', name: 'Acme', kind: 'clerk', production: false, keyHint: 'sk_test_…abcd', operator, policy: defaultPolicy(false), ...overrides };
+  return { id: 'acme', name: 'Acme', kind: 'clerk', production: false, keyHint: 'sk_test_…abcd', operator, policy: defaultPolicy(false), appOrigins: [], ...overrides };
 }
 
 let clock: Clock;
@@ -492,6 +493,43 @@ describe('start', () => {
     expect(host.windows).toEqual([]);
     expect(clerk.tokens.get('act_1')!.status).toBe('revoked');
     expect(ledger.query()[0]!.status).toBe('failed');
+  });
+
+  it('lets the windows of a development instance open its listed app origins over http, and shows any other refused page with its origin', async () => {
+    profiles.set('acme', profile({ appOrigins: ['http://dev-box.internal:3000'] }));
+    const view = await orchestrator.start(request());
+    const window = host.byId(view.id);
+    const rule = window.spec.navigation;
+    expect(rule.allowedOrigins).toEqual(['http://dev-box.internal:3000']);
+    for (const url of ['http://dev-box.internal:3000/dashboard?tab=1', 'http://DEV-BOX.internal:3000/', 'http://localhost:3000/', 'https://app.acme.test/']) {
+      expect(isNavigationAllowed(url, rule), url).toBe(true);
+    }
+    const unlisted = 'http://other-box.internal:3000/orders';
+    for (const url of [unlisted, 'http://dev-box.internal:3001/', 'http://dev-box.internal/', 'http://x@dev-box.internal:3000/']) {
+      expect(isNavigationAllowed(url, rule), url).toBe(false);
+    }
+    // What the window host reports for a refused main-frame navigation, and what the banner makes of it.
+    window.events.onPageProblem!({ kind: 'navigation-blocked', origin: originForBanner(unlisted) });
+    await settle();
+    expect(window.banner.error).toBe(
+      'Blocked a page at http://other-box.internal:3000: only https addresses, this computer’s own (localhost) and the app addresses listed in Settings → Instances open here.',
+    );
+    expect(entry(view.id).status).toBe('pending');
+  });
+
+  it('never opens a ticket on a listed app origin: those are for the app, Clerk is https', async () => {
+    profiles.set('acme', profile({ appOrigins: ['http://clerk.acme.test'] }));
+    const mint = clerk.createActorToken.bind(clerk);
+    clerk.createActorToken = async (r) => ({ ...(await mint(r)), url: 'http://clerk.acme.test/v1/tickets/accept?ticket=x' });
+    await expect(orchestrator.start(request())).rejects.toMatchObject({ kind: 'policy' });
+    expect(host.windows).toEqual([]);
+    expect(clerk.tokens.get('act_1')!.status).toBe('revoked');
+  });
+
+  it('gives a production instance no http origins, whatever its profile lists', async () => {
+    profiles.set('acme', profile({ production: true, appOrigins: ['http://dev-box.internal:3000'] }));
+    const view = await orchestrator.start(request());
+    expect(host.byId(view.id).spec.navigation).toMatchObject({ allowedOrigins: [], allowLoopbackHttp: false });
   });
 
   it('opens read-only windows when asked', async () => {

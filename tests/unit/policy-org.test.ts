@@ -2,6 +2,8 @@
 // and what it refuses.
 import { describe, expect, it } from 'vitest';
 import {
+  allowedAppOrigins,
+  appOriginsOutsideOrg,
   effectivePolicy,
   LINUX_POLICY_FILE,
   lockedKeys,
@@ -112,5 +114,33 @@ describe('local settings under the organisation', () => {
     expect(orgRefusal(set({ allowedOperators: { 'sk_live_…abcd': ['user_bob'] } }), profile)).toBe('Your organisation does not allow Amy to act as operator on “Acme”.');
     expect(orgRefusal(set({ allowedInstances: ['sk_live_…abcd'], allowedOperators: { 'sk_live_…abcd': ['user_amy'] } }), profile)).toBeNull();
     expect(orgRefusal({ state: 'none' }, profile)).toBeNull();
+  });
+});
+
+describe('app origins under the organisation', () => {
+  const at = (text: string) => readOrgPolicy(sources({ files: { [LINUX_POLICY_FILE]: text } }));
+
+  it('reads the origins it allows, normalised, and refuses any a profile could not list, naming the entry', () => {
+    expect(at('{"appOrigins": ["HTTP://Dev-Box.internal:3000/", "http://preview.acme.test:80"]}')).toMatchObject({
+      state: 'set',
+      policy: { appOrigins: ['http://dev-box.internal:3000', 'http://preview.acme.test'] },
+    });
+    expect(at('{"appOrigins": []}')).toMatchObject({ state: 'set', policy: { appOrigins: [] } });
+    expect(at('{"appOrigins": ["https://app.acme.com"]}')).toMatchObject({ state: 'invalid', problem: expect.stringMatching(/^appOrigins\.0: Every https address already opens/) });
+    expect(at('{"appOrigins": ["http://ok.test", "http://*.internal"]}')).toMatchObject({ state: 'invalid', problem: expect.stringMatching(/^appOrigins\.1: Wildcards are not allowed/) });
+  });
+
+  it('keeps the local list to the origins it allows, and says which cannot be listed', () => {
+    const local = ['http://dev-box.internal:3000', 'http://preview.acme.test'];
+    expect(allowedAppOrigins(local, null)).toEqual(local);
+    expect(allowedAppOrigins(local, {})).toEqual(local);
+    expect(allowedAppOrigins(local, { appOrigins: ['http://preview.acme.test', 'http://other.test'] })).toEqual(['http://preview.acme.test']);
+    expect(allowedAppOrigins(local, { appOrigins: [] })).toEqual([]);
+
+    expect(appOriginsOutsideOrg(local, { appOrigins: ['http://preview.acme.test'] })).toEqual([
+      { path: 'appOrigins.0', message: 'Set by your organisation: http://dev-box.internal:3000 cannot be listed (it allows only http://preview.acme.test).' },
+    ]);
+    expect(appOriginsOutsideOrg(local, { appOrigins: [] })[1]).toEqual({ path: 'appOrigins.1', message: 'Set by your organisation: http://preview.acme.test cannot be listed (it allows none).' });
+    expect(appOriginsOutsideOrg(local, null)).toEqual([]);
   });
 });

@@ -31,6 +31,7 @@ const profile = (over: Partial<Profile> = {}, policy: Partial<Policy> = {}): Pro
     production,
     keyHint: 'sk_test_…abcd',
     operator: { userId: 'user_operator', name: 'Olga Operator' },
+    appOrigins: [],
     ...over,
     policy: { ...defaultPolicy(production), ...policy },
   };

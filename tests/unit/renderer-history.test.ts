@@ -132,6 +132,7 @@ describe('history options and actions', () => {
   it('words a policy change: each setting before → after, and who made it', () => {
     expect(describeSetting({ key: 'requireReason', before: true, after: false })).toBe('Require a reason: on → off');
     expect(describeSetting({ key: 'maxSessionSeconds', before: 1800, after: 900 })).toBe('Longest session: 30 min → 15 min');
+    expect(describeSetting({ key: 'appOrigins', before: [], after: ['http://dev-box.internal:3000'] })).toBe('App addresses: none → http://dev-box.internal:3000');
     expect(describeSetting({ key: 'protectedRoles', before: ['admin'], after: [] })).toBe('Protected roles: admin → none');
     expect(describeSetting({ key: 'allowedInstances', before: null, after: ['sk_live_…abcd'] })).toBe('Allowed instances: not set → sk_live_…abcd');
     const local: PolicyChange = { id: 'ev1', at: 0, source: 'local', profileId: 'p', profileName: 'Acme', by: 'sam', operatorId: 'user_op1', origin: null, changes: [] };

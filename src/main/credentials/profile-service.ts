@@ -7,8 +7,18 @@ import { AppError } from '../../shared/errors.ts';
 import { DEFAULT_REQUEST_TIMEOUT_MS, type ClerkGateway, type GatewayFactory } from '../clerk/gateway.ts';
 import type { DocumentStore } from '../storage/document-store.ts';
 import { openDocument } from '../storage/open-document.ts';
+import { parseAppOrigins } from '../impersonation/app-origins.ts';
 import type { Keychain, KeychainEntry } from './keychain.ts';
-import { effectivePolicy, lockedKeys, looserThanOrg, orgRefusal, type OrgPolicy, type OrgPolicyState } from '../policy/org-policy.ts';
+import {
+  allowedAppOrigins,
+  appOriginsOutsideOrg,
+  effectivePolicy,
+  lockedKeys,
+  looserThanOrg,
+  orgRefusal,
+  type OrgPolicy,
+  type OrgPolicyState,
+} from '../policy/org-policy.ts';
 import { isProductionKey, keyHint, parseSecretKey } from './secret-key.ts';
 import { emptySettings, PROFILE_ID, settingsMigrations, settingsSchema, type Settings, type StoredProfile } from './settings.ts';
 
@@ -109,8 +119,11 @@ export class ProfileService {
         // production instance never runs on the relaxed rules of a development one.
         if (stored.production !== production) {
           stored.policy = this.#deps.defaultPolicy(production);
+          // Plain-http app origins are for development instances only.
+          const dropped = production && stored.appOrigins.length > 0;
+          stored.appOrigins = [];
           notices.push(
-            `The key of "${stored.name}" was replaced by a ${production ? 'production (sk_live_)' : 'development (sk_test_)'} key; its rules were reset to the defaults for that kind of instance.`,
+            `The key of "${stored.name}" was replaced by a ${production ? 'production (sk_live_)' : 'development (sk_test_)'} key; its rules were reset to the defaults for that kind of instance${dropped ? ', and its http app addresses were removed (production instances open https only)' : ''}.`,
           );
         }
         stored.production = production;
@@ -267,6 +280,28 @@ export class ProfileService {
   }
 
   /**
+   * The plain-http app origins this profile's impersonation windows may open. Validated and
+   * normalised here whatever the console checked (`app-origins.ts`); the built-in sandbox has its
+   * own origins and lists none.
+   */
+  setAppOrigins(id: ProfileId, entries: readonly string[]): Promise<Profile> {
+    return this.#exclusive(async () => {
+      this.#require(id);
+      const stored = this.#stored(id);
+      if (stored.kind === 'sandbox') {
+        throw new AppError({ kind: 'conflict', message: 'The built-in sandbox opens its own app already; app addresses are listed for your own development instances.' });
+      }
+      const appOrigins = parseAppOrigins(entries, stored.production);
+      const outside = appOriginsOutsideOrg(appOrigins, this.#org());
+      if (outside.length > 0) throw new AppError({ kind: 'policy', message: outside[0]!.message, issues: outside });
+      this.#update((settings) => {
+        settings.profiles[id] = { ...stored, appOrigins };
+      });
+      return this.#profile(id);
+    });
+  }
+
+  /**
    * The profile's Clerk gateway. Built on first use with the key read from the keychain, then kept
    * until the profile is removed; a failed build (keychain locked, key gone) is retried next call.
    */
@@ -304,10 +339,11 @@ export class ProfileService {
       keyHint: stored.keyHint,
       operator: stored.operator ? { ...stored.operator } : null,
       policy: effectivePolicy(structuredClone(stored.policy), this.#org()),
+      appOrigins: allowedAppOrigins(stored.appOrigins, this.#org()),
     };
     const org = this.#deps.orgPolicy;
     if (org && org.state !== 'none') {
-      profile.org = { source: org.source, locked: lockedKeys(this.#org()), refusal: orgRefusal(org, profile) };
+      profile.org = { source: org.source, locked: lockedKeys(this.#org()), refusal: orgRefusal(org, profile), appOrigins: this.#org()?.appOrigins ?? null };
     }
     return profile;
   }
@@ -340,6 +376,7 @@ export class ProfileService {
       apiUrl: this.#deps.defaultApiUrl,
       operator: null,
       policy: this.#deps.defaultPolicy(production),
+      appOrigins: [],
     };
   }
 

@@ -257,8 +257,10 @@ export class Orchestrator {
 
     const navigation = this.#navigationFor(live.profile, token.url);
     if (navigation) live.frontendApiOrigin = navigation.frontendApiOrigin;
-    // Clerk's Frontend API is always https; loopback http is for a development app only, never for the ticket.
-    if (!navigation || !isNavigationAllowed(token.url, { ...navigation, allowLoopbackHttp: false })) {
+    // Clerk's Frontend API is always https; loopback http and the listed app origins are for a
+    // development app only, never for the ticket (the sandbox's own origins serve its ticket).
+    const ticketRule = navigation && { ...navigation, allowedOrigins: this.#sandboxOriginsOf(live.profile), allowLoopbackHttp: false };
+    if (!ticketRule || !isNavigationAllowed(token.url, ticketRule)) {
       return this.#abortOpening(live, 'policy', 'The sign-in link of this instance is not an https address, so it was not opened.');
     }
     if (live.cancel) return this.#cancelOpening(live);
@@ -475,7 +477,7 @@ export class Orchestrator {
   /** A refused navigation is shown in the banner; Clerk refusing the ticket ends the impersonation at once. */
   #pageProblem(live: Live, problem: PageProblem): void {
     if (problem.kind === 'navigation-blocked') {
-      live.notice = `Blocked a page at ${problem.origin}: only https addresses${live.profile.production ? '' : ' and this computer’s own (localhost)'} open here.`;
+      live.notice = `Blocked a page at ${problem.origin}: ${allowedHere(live.profile)} open here.`;
       this.#refresh(live);
       return;
     }
@@ -942,11 +944,17 @@ export class Orchestrator {
     } catch {
       return null;
     }
+    // A production profile never has app origins; checked again here so none could loosen it.
+    const appOrigins = profile.kind === 'clerk' && !profile.production ? profile.appOrigins : [];
     return {
-      allowedOrigins: profile.kind === 'sandbox' ? [...(this.#deps.sandboxOrigins ?? [])] : [],
+      allowedOrigins: [...this.#sandboxOriginsOf(profile), ...appOrigins],
       frontendApiOrigin,
       allowLoopbackHttp: !profile.production,
     };
+  }
+
+  #sandboxOriginsOf(profile: Profile): string[] {
+    return profile.kind === 'sandbox' ? [...(this.#deps.sandboxOrigins ?? [])] : [];
   }
 
   #banner(live: Live) {
@@ -1039,6 +1047,13 @@ export class Orchestrator {
   #warn(message: string, error: unknown): void {
     this.#deps.log?.warn(message, error instanceof AppError ? { kind: error.kind, message: error.message } : error instanceof Error ? error.name : undefined);
   }
+}
+
+/** What a window of this profile may open, for the banner's "Blocked a page" notice: with the way to allow more. */
+function allowedHere(profile: Profile): string {
+  if (profile.production) return 'only https addresses';
+  if (profile.kind === 'sandbox') return 'only https addresses and this computer’s own (localhost)';
+  return 'only https addresses, this computer’s own (localhost) and the app addresses listed in Settings → Instances';
 }
 
 function subjectOf(user: ClerkUser): LedgerEntry['subject'] {

@@ -11,7 +11,7 @@ export interface Bounds {
 
 /** Where the customer page may go. Anything https, plus the exact origins listed here. */
 export interface NavigationPolicy {
-  /** Non-https origins that are allowed too, e.g. the sandbox's loopback http origins in demo mode. */
+  /** Non-https origins that are allowed too: the sandbox's loopback http origins in demo mode, a development profile's app origins. */
   allowedOrigins: readonly string[];
   /**
    * Development instances (`sk_test_`): the app usually runs on `http://localhost:3000`, so http on

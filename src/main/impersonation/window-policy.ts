@@ -33,19 +33,25 @@ function originOf(url: string): string | null {
 /** `URL.hostname` spellings of the loopback interface (IPv6 keeps its brackets). */
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
+/** Whether a `URL.hostname` is one of the loopback spellings development instances allow over http. */
+export function isLoopbackHost(hostname: string): boolean {
+  return LOOPBACK_HOSTS.has(hostname);
+}
+
 function isAllowedHttpUrl(parsed: URL, policy: NavigationPolicy): boolean {
   // `https://app.example.com@evil.test/` reads like the app but goes to evil.test: never.
   if (parsed.username !== '' || parsed.password !== '') return false;
   if (parsed.hostname === '') return false;
   if (parsed.protocol === 'https:') return true;
   if (parsed.protocol !== 'http:') return false;
-  if (policy.allowLoopbackHttp && LOOPBACK_HOSTS.has(parsed.hostname)) return true;
+  if (policy.allowLoopbackHttp && isLoopbackHost(parsed.hostname)) return true;
   return policy.allowedOrigins.some((allowed) => originOf(allowed) === parsed.origin);
 }
 
 /**
  * Where a frame of the customer page may navigate: any https URL (the customer app, Clerk, an
- * identity provider), plus the exact origins the policy lists (the sandbox's loopback http origins).
+ * identity provider), plus the exact origins the policy lists (the sandbox's loopback http origins,
+ * a development profile's app origins) and, for development instances, loopback http on any port.
  * Refused: javascript:, data:, file:, chrome:, devtools:, any other scheme, blob: URLs of an origin
  * that would itself be refused, and URLs carrying credentials (`user:pass@host`).
  */

@@ -11,6 +11,7 @@
 //   Windows  HKLM\Software\Policies\Understudy, value `Policy` (REG_SZ) holding the JSON document
 import { z } from 'zod';
 import type { Policy, Profile } from '../../shared/domain.ts';
+import { checkAppOrigin, MAX_APP_ORIGINS } from '../impersonation/app-origins.ts';
 
 export const APP_ID = 'dev.understudy.console';
 export const LINUX_POLICY_FILE = '/etc/understudy/policy.json';
@@ -30,6 +31,13 @@ const collector = z.url({ protocol: /^https?$/ }).refine(
   (url) => url.startsWith('https:') || ['localhost', '127.0.0.1', '[::1]'].includes(new URL(url).hostname),
   'must be https (plain http only on localhost)',
 );
+/** An app origin as a development profile may list it, normalised (`app-origins.ts`). */
+const appOrigin = z.string().transform((entry, context) => {
+  const checked = checkAppOrigin(entry, false);
+  if (checked.ok) return checked.origin;
+  context.issues.push({ code: 'custom', message: checked.problem, input: entry });
+  return z.NEVER;
+});
 /** An HTTP header name and value; the values (API keys, bearer tokens) are never shown or shipped. */
 const headers = z.record(z.string().regex(/^[A-Za-z0-9-]{1,100}$/, 'must be an HTTP header name'), z.string().max(1000));
 
@@ -62,6 +70,11 @@ export const orgPolicySchema = z.strictObject({
   allowedInstances: z.array(instance).max(200).optional(),
   /** Per instance (key hint): the Clerk users allowed to act as operator there. */
   allowedOperators: z.record(instance, z.array(userId).max(1000)).optional(),
+  /**
+   * The only app origins development instances may list (an empty list: none). A bound like the
+   * others: the local list is kept to these, never widened by them.
+   */
+  appOrigins: z.array(appOrigin).max(MAX_APP_ORIGINS).optional(),
   auditSinks: z.array(auditSinkSchema).max(10).optional(),
   /** `required`: no impersonation starts while an audit sink cannot be reached (src/main/audit). */
   auditDelivery: z.enum(['best-effort', 'required']).optional(),
@@ -165,6 +178,22 @@ export function looserThanOrg(local: Policy, org: OrgPolicy | null): string | nu
   const missingUsers = (org.protectedUserIds ?? []).filter((id) => !local.protectedUserIds.includes(id));
   if (missingUsers.length) problems.push(`${missingUsers.length} protected user(s) cannot be removed`);
   return problems.length ? `Set by your organisation: ${problems.join('; ')}.` : null;
+}
+
+/** The app origins in force: the local ones the organisation allows (all of them when it says nothing). */
+export function allowedAppOrigins(local: readonly string[], org: OrgPolicy | null): string[] {
+  const bound = org?.appOrigins;
+  return bound ? local.filter((origin) => bound.includes(origin)) : [...local];
+}
+
+/** Why these app origins cannot be listed under the organisation's policy, per entry, or none. */
+export function appOriginsOutsideOrg(origins: readonly string[], org: OrgPolicy | null): { path: string; message: string }[] {
+  const bound = org?.appOrigins;
+  if (!bound) return [];
+  const allowed = bound.length > 0 ? `it allows only ${bound.join(', ')}` : 'it allows none';
+  return origins.flatMap((origin, index) =>
+    bound.includes(origin) ? [] : [{ path: `appOrigins.${index}`, message: `Set by your organisation: ${origin} cannot be listed (${allowed}).` }],
+  );
 }
 
 /** Why this profile may not impersonate under the organisation's policy, or null. */

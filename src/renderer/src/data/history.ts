@@ -132,8 +132,9 @@ const POLICY_LABELS: Record<keyof Policy, string> = {
   protectedUserIds: 'Protected user ids',
   confirmProduction: 'Confirm production',
 };
-/** Keys only an organisation's policy has (policy/org-policy.ts). */
-const ORG_LABELS: Record<string, string> = {
+/** Keys recorded beside the policy: the instance's app addresses, and those only an organisation's policy has (policy/org-policy.ts). */
+const OTHER_LABELS: Record<string, string> = {
+  appOrigins: 'App addresses',
   allowedInstances: 'Allowed instances',
   allowedOperators: 'Allowed operators',
   auditSinks: 'Audit destinations',
@@ -151,7 +152,7 @@ function settingValue(key: string, value: unknown): string {
 
 /** "Require a reason: on → off". */
 export function describeSetting(change: PolicySettingChange): string {
-  const label = POLICY_LABELS[change.key as keyof Policy] ?? ORG_LABELS[change.key] ?? change.key;
+  const label = POLICY_LABELS[change.key as keyof Policy] ?? OTHER_LABELS[change.key] ?? change.key;
   return `${label}: ${settingValue(change.key, change.before)} → ${settingValue(change.key, change.after)}`;
 }
 

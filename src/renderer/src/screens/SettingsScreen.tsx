@@ -1,7 +1,8 @@
-// Settings: instances (add, rename, say who you are, remove the key), each instance's policy, the
+// Settings: instances (add, rename, say who you are, app addresses, remove the key), each instance's policy, the
 // audit delivery the organisation set up, and the theme.
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import type { AppState, OrgPolicyView, Policy, Profile } from '../../../shared/domain.ts';
+import { AppOriginsEditor } from '../components/AppOriginsEditor.tsx';
 import { AuditDeliverySection } from '../components/AuditDelivery.tsx';
 import { Badge } from '../components/Badges.tsx';
 import { ConfirmDialog } from '../components/ConfirmDialog.tsx';
@@ -153,6 +154,12 @@ function InstanceItem({ profile, active }: { profile: Profile; active: boolean }
           <dt>You are</dt>
           <dd>{profile.operator ? `${profile.operator.name} (${profile.operator.userId})` : <span className="muted">Not chosen yet</span>}</dd>
         </div>
+        {profile.kind === 'clerk' && profile.production ? (
+          <div>
+            <dt>App addresses</dt>
+            <dd>https only (production instance)</dd>
+          </div>
+        ) : null}
       </dl>
       <div className="instance__actions">
         {!active ? (
@@ -176,6 +183,7 @@ function InstanceItem({ profile, active }: { profile: Profile; active: boolean }
       </div>
       {rename.error && !describeError(rename.error).fields['name'] ? <ErrorMessage error={rename.error} compact /> : null}
       {select.error ? <ErrorMessage error={select.error} compact /> : null}
+      {profile.kind === 'clerk' && !profile.production ? <AppOriginsEditor profile={profile} /> : null}
       {removing ? (
         <ConfirmDialog
           title={`Remove ${profile.name}?`}
