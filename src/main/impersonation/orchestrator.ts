@@ -229,8 +229,8 @@ export class Orchestrator {
       );
     } catch (error) {
       const failure = asAppError(error, 'create the sign-in link');
-      // Ambiguous: a token may exist at Clerk without its id being known; it dies by tokenExpiresAt.
-      // Ambiguous: the History shows until when its link could be used (tokenExpiresAt, in local time).
+      // Ambiguous: a token may exist at Clerk without its id being known; it dies by tokenExpiresAt,
+      // which the History shows in local time. A late answer is settled by #settleLateMint.
       const status = failure.kind === 'ambiguous' ? 'unknown' : 'failed';
       this.#record(live.id, { status, error: failure.message, ...(status === 'failed' ? { endedAt: this.#deps.now() } : {}) });
       this.#forget(live, failure.message);
