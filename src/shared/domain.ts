@@ -345,8 +345,11 @@ export interface UnknownCheck {
   entry: LedgerEntry;
   /** Sessions Clerk had from that link, now ended there. */
   sessionsEnded: number;
-  /** ended: sessions found and ended; expired: none, and the link can no longer be used; open: none yet, the link may still be used. */
-  outcome: 'ended' | 'expired' | 'open';
+  /**
+   * ended: sessions found and ended; revoked: the link's id was known (Clerk answered late) and it was
+   * revoked unused; expired: none, and the link can no longer be used; open: none yet, the link may still be used.
+   */
+  outcome: 'ended' | 'revoked' | 'expired' | 'open';
   checkedAt: number;
 }
 

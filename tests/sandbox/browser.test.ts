@@ -88,6 +88,10 @@ describe('in Chromium', () => {
     await page.goto(ticketUrl(token));
     await page.waitForURL(`${sandbox.appUrl}/`);
     await page.goto(`${sandbox.appUrl}/account`);
+    // The page's script refreshes the session token and reloads once if the session it was rendered
+    // with is not the current one: fill the form only once that has settled, or the reload loses it.
+    await page.waitForLoadState('networkidle');
+    await page.locator('body[data-session-id^="sess_"]').waitFor();
     await page.getByTestId('display-name').fill('Alan M. Turing');
     await page.getByTestId('account-submit').click();
     await expect(page.getByTestId('form-saved').textContent()).resolves.toContain('Alan M. Turing');

@@ -429,6 +429,28 @@ describe('start', () => {
       expect(ledger.eventsAfter(0).filter((event) => event.entryId === unknown!.id).map((event) => event.type)).toEqual(['started', 'unknown', 'updated', 'revoked']);
     });
 
+    it('when revoking a late link failed, Check at Clerk revokes it by its id', async () => {
+      let late: ((answer: LateMintAnswer) => void) | undefined;
+      clerk.mint = async (_request, onLateAnswer) => {
+        late = onLateAnswer;
+        throw new AppError({ kind: 'ambiguous', message: 'Clerk did not answer in time.' });
+      };
+      await expect(orchestrator.start(request())).rejects.toMatchObject({ kind: 'ambiguous' });
+      const [unknown] = ledger.query();
+      const token = clerk.addToken({ userId: 'user_ada', actor: { sub: 'user_op' }, expiresInSeconds: 600, sessionMaxDurationInSeconds: 900 });
+      const revoke = clerk.revokeActorToken.bind(clerk);
+      clerk.revokeActorToken = async () => {
+        throw new AppError({ kind: 'network', message: 'Clerk is unreachable.' });
+      };
+      late!({ outcome: 'minted', tokenId: token.id });
+      await settle();
+      expect(entry(unknown!.id)).toMatchObject({ status: 'unknown', actorTokenId: token.id, error: expect.stringMatching(/revoking it failed/) });
+      clerk.revokeActorToken = revoke;
+      expect(await orchestrator.checkUnknownAtClerk(unknown!.id, 'agent')).toMatchObject({ outcome: 'revoked', sessionsEnded: 0 });
+      expect(clerk.tokens.get(token.id)!.status).toBe('revoked');
+      expect(entry(unknown!.id)).toMatchObject({ status: 'revoked', endedBy: { reason: 'operator', by: 'agent' } });
+    });
+
     it('closes it as failed when Clerk refuses late, and moves the bound out when the request is lost later than assumed', async () => {
       const lates: ((answer: LateMintAnswer) => void)[] = [];
       clerk.mint = async (_request, onLateAnswer) => {
@@ -1110,6 +1132,17 @@ describe('pacing window openings within Clerk’s sign-in limit (5 per 10 s)', (
     expect(answered).toMatchObject({ id: queuedBefore, queued: { until: null } });
     expect(orchestrator.list().find((view) => view.id === answered.id)).toMatchObject({ phase: 'waiting', queued: null });
     expect(host.windows).toHaveLength(6);
+  });
+
+  it('a queued start whose window then cannot open stays listed as failed, saying why, its link revoked', async () => {
+    for (let i = 0; i < 5; i++) await orchestrator.start(request());
+    const sixth = await orchestrator.start(request());
+    expect(sixth.queued).not.toBeNull();
+    host.failNext = true;
+    await signIn(host.windows[0]!);
+    await clock.advance(11_000);
+    expect(orchestrator.list().find((view) => view.id === sixth.id)).toMatchObject({ phase: 'failed', error: expect.stringMatching(/could not be opened/) });
+    expect(clerk.tokens.get(entry(sixth.id).actorTokenId!)!.status).toBe('revoked');
   });
 
   it('a queued start can be cancelled: its link is revoked, no window opens', async () => {

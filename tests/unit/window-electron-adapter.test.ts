@@ -422,6 +422,48 @@ describe('Electron window host', () => {
         respond(pageView.webContents, 'late', accept, 400, used);
         await flush();
         expect(events.problems).toHaveLength(1);
+        // The late body is not paired with the next refusal of the same link: that one gets its own.
+        const revoked = JSON.stringify({ errors: [{ code: 'actor_token_revoked_code', message: 'revoked', long_message: 'This actor token has been revoked.' }] });
+        session.completed({ url: accept, statusCode: 400 });
+        respond(pageView.webContents, 'next', accept, 400, revoked);
+        await flush();
+        expect(events.problems[1]).toEqual({ kind: 'ticket-error', status: 400, code: 'actor_token_revoked_code', message: 'This actor token has been revoked.' });
+      } finally {
+        vi.useRealTimers();
+      }
+    });
+
+    it('takes no body a service worker or a cache of the page answered with: only the network’s is Clerk’s', async () => {
+      const { pageView, session } = await open();
+      const forged = JSON.stringify({ errors: [{ code: 'ticket_expired_code', message: 'forged by the page' }] });
+      for (const [requestId, origin] of [['sw', 'fromServiceWorker'], ['disk', 'fromDiskCache'], ['prefetch', 'fromPrefetchCache']] as const) {
+        fake.bodies.set(requestId, forged);
+        pageView.webContents.debugger.emit('message', {}, 'Network.responseReceived', { requestId, response: { url: accept, status: 400, [origin]: true } }, '');
+        pageView.webContents.debugger.emit('message', {}, 'Network.loadingFinished', { requestId, encodedDataLength: forged.length }, '');
+      }
+      await flush();
+      expect(bodiesRead(pageView.webContents)).toEqual([]);
+      // Clerk's own refusal, from the network, is still read.
+      respond(pageView.webContents, 'net', accept, 400, used);
+      await flush();
+      session.completed({ url: accept, statusCode: 400 });
+      await flush();
+      expect(events.problems).toEqual([{ kind: 'ticket-error', status: 400, code: 'actor_token_already_used_code', message: 'This actor token has already been used. Each token can only be used once.' }]);
+    });
+
+    it('keeps at most a few unmatched bodies: a page refusing itself in a loop cannot grow main’s memory', async () => {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+      try {
+        const { pageView, session } = await open();
+        for (let i = 0; i < 40; i++) respond(pageView.webContents, `x${i}`, `${accept}&n=${i}`, 400, used);
+        await flush();
+        // The first 16 are kept for a webRequest report; the rest were dropped, so theirs is status-only.
+        session.completed({ url: `${accept}&n=0`, statusCode: 400 });
+        session.completed({ url: `${accept}&n=39`, statusCode: 400 });
+        await flush();
+        expect(events.problems).toEqual([{ kind: 'ticket-error', status: 400, code: 'actor_token_already_used_code', message: expect.any(String) }]);
+        await vi.advanceTimersByTimeAsync(3000);
+        expect(events.problems[1]).toEqual({ kind: 'ticket-error', status: 400, code: null, message: null });
       } finally {
         vi.useRealTimers();
       }

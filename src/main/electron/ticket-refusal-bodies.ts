@@ -24,8 +24,11 @@ export const REFUSAL_BODY_WAIT_MS = 3000;
 
 interface ResponseReceived {
   requestId: string;
-  response: { url: string; status: number };
+  response: { url: string; status: number; fromServiceWorker?: boolean; fromDiskCache?: boolean; fromPrefetchCache?: boolean };
 }
+
+/** At most this many bodies wait for their webRequest report: a page cannot grow the map without bound. */
+const MAX_LEARNT = 16;
 interface LoadingDone {
   requestId: string;
   encodedDataLength?: number;
@@ -49,6 +52,8 @@ export class TicketRefusalBodies {
   /** Bodies read before webRequest reported their refusal, by `status url`. */
   readonly #learnt = new Map<string, Learnt[]>();
   readonly #waiting = new Map<string, ((error: ClerkRefusal | null) => void)[]>();
+  /** Refusals reported by status alone after waiting, by key: their bodies, if they come, are dropped. */
+  readonly #owed = new Map<string, number>();
 
   constructor(isRefusal: (url: string, status: number) => boolean, waitMs = REFUSAL_BODY_WAIT_MS) {
     this.#isRefusal = isRefusal;
@@ -75,6 +80,9 @@ export class TicketRefusalBodies {
       if (sessionId) return;
       if (method === 'Network.responseReceived') {
         const { requestId, response } = params as ResponseReceived;
+        // Only what came from the network is Clerk's: a service worker of the page (or a cache) can
+        // answer with a body of its own making, which webRequest never reports as a refusal.
+        if (response.fromServiceWorker || response.fromDiskCache || response.fromPrefetchCache) return;
         if (this.#isRefusal(response.url, response.status)) refusals.set(requestId, { url: response.url, status: response.status });
       } else if (method === 'Network.loadingFinished' || method === 'Network.loadingFailed') {
         const { requestId, encodedDataLength } = params as LoadingDone;
@@ -105,10 +113,15 @@ export class TicketRefusalBodies {
         clearTimeout(timer);
         const index = queue.indexOf(answer);
         if (index !== -1) queue.splice(index, 1);
+        if (queue.length === 0) this.#waiting.delete(key);
         resolve(error);
       };
-      // Never wait forever for a body: after this the refusal is reported by its status.
-      const timer = setTimeout(() => answer(null), this.#waitMs);
+      // Never wait forever for a body: after this the refusal is reported by its status, and its
+      // body, should it still come, is dropped rather than paired with the next refusal of the URL.
+      const timer = setTimeout(() => {
+        this.#owed.set(key, (this.#owed.get(key) ?? 0) + 1);
+        answer(null);
+      }, this.#waitMs);
       queue.push(answer);
       this.#waiting.set(key, queue);
     });
@@ -116,8 +129,17 @@ export class TicketRefusalBodies {
 
   #learn(refusal: { url: string; status: number }, error: ClerkRefusal | null): void {
     const key = keyOf(refusal.url, refusal.status);
+    const owed = this.#owed.get(key) ?? 0;
+    if (owed > 0) {
+      // The body of a refusal already reported by its status.
+      if (owed === 1) this.#owed.delete(key);
+      else this.#owed.set(key, owed - 1);
+      return;
+    }
     const waiter = this.#waiting.get(key)?.[0];
     if (waiter) return waiter(error);
+    for (const other of [...this.#learnt.keys()]) this.#fresh(other);
+    if ([...this.#learnt.values()].reduce((count, list) => count + list.length, 0) >= MAX_LEARNT) return;
     const learnt = this.#fresh(key);
     learnt.push({ error, at: Date.now() });
     this.#learnt.set(key, learnt);

@@ -116,6 +116,8 @@ interface Live {
   wakeQueued: (() => void) | null;
   /** Answers the start once its window waits in the queue (set by `start`). */
   onQueued: (() => void) | null;
+  /** The start already answered (queued): a later failure is shown on the Active screen, not thrown to anyone. */
+  answered: boolean;
   /** Holds one of the sign-in slots (sign-in-pacer.ts) until its sign-in is over. */
   pacing: boolean;
   /** Shown in the banner when nothing is wrong with the impersonation itself (a refused navigation). */
@@ -203,7 +205,12 @@ export class Orchestrator {
     });
     this.#live.set(live.id, live);
     this.#emit();
-    const queued = new Promise<ImpersonationView>((resolve) => (live.onQueued = () => resolve(view(live))));
+    const queued = new Promise<ImpersonationView>((resolve) => {
+      live.onQueued = () => {
+        live.answered = true;
+        resolve(view(live));
+      };
+    });
     const opening = this.#mintAndOpen(live, request.userId);
     live.opened = opening.then(
       () => undefined,
@@ -225,7 +232,7 @@ export class Orchestrator {
           expiresInSeconds: live.tokenTtlSeconds,
           sessionMaxDurationInSeconds: live.sessionMaxSeconds,
         },
-        (answer) => void this.#settleLateMint(live, answer),
+        (answer) => void this.#settleLateMint(live, answer).catch((error: unknown) => this.#warn('Settling a late answer from Clerk failed', error)),
       );
     } catch (error) {
       const failure = asAppError(error, 'create the sign-in link');
@@ -320,7 +327,8 @@ export class Orchestrator {
       // The token may still be usable at Clerk: it stays listed as ending and is retried in the background.
       throw new AppError({ kind, message: `${why} Revoking the sign-in link at Clerk failed too; Understudy keeps retrying (the Active screen shows it).` });
     }
-    this.#forget(live);
+    // A queued start answered long ago: its row stays among the recently finished, saying why.
+    if (!live.answered) this.#forget(live);
     throw new AppError({ kind, message: `${why} The sign-in link was revoked.` });
   }
 
@@ -796,6 +804,22 @@ export class Orchestrator {
       throw new AppError({ kind: 'conflict', message: `Only an impersonation whose sign-in link Clerk never confirmed can be checked; this one is ${entry.status}.` });
     }
     const gateway = this.#deps.profiles.gateway(entry.profileId);
+    // Clerk answered after all and its revoke failed then: the link is known, so it is revoked now.
+    // A 400 means it was used: its session is found below like any other.
+    if (entry.actorTokenId) {
+      const revoked = await gateway.revokeActorToken(entry.actorTokenId).then(
+        () => true,
+        (error: unknown) => {
+          if (error instanceof AppError && error.kind === 'conflict') return false;
+          throw error;
+        },
+      );
+      if (revoked) {
+        const at = this.#deps.now();
+        const closed = this.#deps.ledger.update(entry.id, { status: 'revoked', endedAt: at, endedBy: { reason: 'operator', by } });
+        return { entry: closed, sessionsEnded: 0, outcome: 'revoked', checkedAt: at };
+      }
+    }
     const sessions = await this.#sessionsFrom(gateway, { subjectId: entry.subject.id, operatorUserId: entry.operator.clerkUserId, ref: entry.id });
     for (const session of sessions) await this.#revokeSession(gateway, session);
     const checkedAt = this.#deps.now();
@@ -1104,6 +1128,7 @@ function newLive(
     queued: null,
     wakeQueued: null,
     onQueued: null,
+    answered: false,
     pacing: false,
     notice: null,
     ending: null,

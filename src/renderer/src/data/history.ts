@@ -171,6 +171,7 @@ export function unknownCheckMessage(check: UnknownCheck, now: number): string {
     const sessions = check.sessionsEnded === 1 ? 'a session' : `${check.sessionsEnded} sessions`;
     return `Clerk had ${sessions} of ${name} from this link: ended it at Clerk (checked ${at}). The record now says Ended.`;
   }
+  if (check.outcome === 'revoked') return `The link of ${name} was never used: revoked it at Clerk (checked ${at}). The record now says Revoked.`;
   if (check.outcome === 'expired') return `No session of ${name} from this link at Clerk, and the link has expired: nothing is left (checked ${at}).`;
   const until = localizeInstants(new Date(check.entry.tokenExpiresAt).toISOString(), now);
   return `No session of ${name} from this link at Clerk yet (checked ${at}). The link could still be used until ${until}; check again before then.`;
