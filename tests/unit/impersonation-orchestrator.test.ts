@@ -412,43 +412,42 @@ describe('start', () => {
       expect(entry(view.id).tokenExpiresAt).toBeGreaterThanOrEqual(clerk.tokens.get(entry(view.id).actorTokenId!)!.expiresAt);
     });
 
-    it('records and revokes a link Clerk created after Understudy stopped waiting', async () => {
+    /** A mint Understudy gave up on (recorded unknown), and the token Clerk created from it after all. */
+    async function mintAnsweredLate() {
       let late: ((answer: LateMintAnswer) => void) | undefined;
       clerk.mint = async (_request, onLateAnswer) => {
         late = onLateAnswer;
         throw new AppError({ kind: 'ambiguous', message: 'Clerk did not answer in time.' });
       };
       await expect(orchestrator.start(request())).rejects.toMatchObject({ kind: 'ambiguous' });
-      const [unknown] = ledger.query();
-      expect(unknown!.status).toBe('unknown');
+      const unknown = ledger.query()[0]!;
       const token = clerk.addToken({ userId: 'user_ada', actor: { sub: 'user_op' }, expiresInSeconds: 600, sessionMaxDurationInSeconds: 900 });
-      late!({ outcome: 'minted', tokenId: token.id });
+      return { unknown, token, late: late! };
+    }
+
+    it('records and revokes a link Clerk created after Understudy stopped waiting', async () => {
+      const { unknown, token, late } = await mintAnsweredLate();
+      expect(unknown.status).toBe('unknown');
+      late({ outcome: 'minted', tokenId: token.id });
       await settle();
       expect(clerk.tokens.get(token.id)!.status).toBe('revoked');
-      expect(entry(unknown!.id)).toMatchObject({ status: 'revoked', actorTokenId: token.id, endedBy: { reason: 'revoked-token' }, error: expect.stringMatching(/answered after Understudy had stopped waiting.*revoked it/) });
-      expect(ledger.eventsAfter(0).filter((event) => event.entryId === unknown!.id).map((event) => event.type)).toEqual(['started', 'unknown', 'updated', 'revoked']);
+      expect(entry(unknown.id)).toMatchObject({ status: 'revoked', actorTokenId: token.id, endedBy: { reason: 'revoked-token' }, error: expect.stringMatching(/answered after Understudy had stopped waiting.*revoked it/) });
+      expect(ledger.eventsAfter(0).filter((event) => event.entryId === unknown.id).map((event) => event.type)).toEqual(['started', 'unknown', 'updated', 'revoked']);
     });
 
     it('when revoking a late link failed, Check at Clerk revokes it by its id', async () => {
-      let late: ((answer: LateMintAnswer) => void) | undefined;
-      clerk.mint = async (_request, onLateAnswer) => {
-        late = onLateAnswer;
-        throw new AppError({ kind: 'ambiguous', message: 'Clerk did not answer in time.' });
-      };
-      await expect(orchestrator.start(request())).rejects.toMatchObject({ kind: 'ambiguous' });
-      const [unknown] = ledger.query();
-      const token = clerk.addToken({ userId: 'user_ada', actor: { sub: 'user_op' }, expiresInSeconds: 600, sessionMaxDurationInSeconds: 900 });
+      const { unknown, token, late } = await mintAnsweredLate();
       const revoke = clerk.revokeActorToken.bind(clerk);
       clerk.revokeActorToken = async () => {
         throw new AppError({ kind: 'network', message: 'Clerk is unreachable.' });
       };
-      late!({ outcome: 'minted', tokenId: token.id });
+      late({ outcome: 'minted', tokenId: token.id });
       await settle();
-      expect(entry(unknown!.id)).toMatchObject({ status: 'unknown', actorTokenId: token.id, error: expect.stringMatching(/revoking it failed/) });
+      expect(entry(unknown.id)).toMatchObject({ status: 'unknown', actorTokenId: token.id, error: expect.stringMatching(/revoking it failed/) });
       clerk.revokeActorToken = revoke;
-      expect(await orchestrator.checkUnknownAtClerk(unknown!.id, 'agent')).toMatchObject({ outcome: 'revoked', sessionsEnded: 0 });
+      expect(await orchestrator.checkUnknownAtClerk(unknown.id, 'agent')).toMatchObject({ outcome: 'revoked', sessionsEnded: 0 });
       expect(clerk.tokens.get(token.id)!.status).toBe('revoked');
-      expect(entry(unknown!.id)).toMatchObject({ status: 'revoked', endedBy: { reason: 'operator', by: 'agent' } });
+      expect(entry(unknown.id)).toMatchObject({ status: 'revoked', endedBy: { reason: 'operator', by: 'agent' } });
     });
 
     it('closes it as failed when Clerk refuses late, and moves the bound out when the request is lost later than assumed', async () => {
