@@ -269,6 +269,6 @@ describe('the real app on the Electron emulation: quitting and starting again', 
       expect(alan?.error).toMatch(/^Not ended at Clerk yet \(attempt \d+: Session not found\); still trying\./);
     }, 20_000);
     await ui.press('Control+2');
-    await ui.page.getByText('Ending — retrying').first().waitFor();
+    await ui.page.getByText('Ending — retrying').first().waitFor({ timeout: 20_000 });
   });
 });

@@ -12,7 +12,7 @@ import { EmptyState, Loading } from './components/States.tsx';
 import { TopBar } from './components/TopBar.tsx';
 import { api, call, hasApi } from './data/api.ts';
 import { announce } from './data/announcer.ts';
-import { activeProfile, appData, impersonations, loadAppState, startSync } from './data/app-data.ts';
+import { activeProfile, appData, impersonations, loadAppState, reloadImpersonations, startSync } from './data/app-data.ts';
 import { deepLink, startDeepLinks } from './data/deep-links.ts';
 import { watchImpersonations } from './data/impersonation-notices.ts';
 import { useAction, useStore } from './data/hooks.ts';
@@ -65,7 +65,7 @@ function Console() {
     await call(api().impersonation.endAll({}));
     setEndAllOpen(false);
     // Each one's outcome (ended, or failed with why) is said as main reports it: impersonation-notices.
-    impersonations.set(await call(api().impersonation.list({})));
+    await reloadImpersonations();
   });
 
   const liveRef = useRef(liveCount);

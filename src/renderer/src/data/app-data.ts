@@ -14,18 +14,30 @@ export const appData = createStore<AppData>({ state: null, error: null });
 export const impersonations = createStore<ImpersonationView[]>([]);
 
 let started = false;
+/** How many lists main has pushed: a list asked for earlier must not overwrite a newer one. */
+let listsPushed = 0;
 
 /** Starts mirroring main; safe to call more than once. */
 export function startSync(): void {
   if (started) return;
   started = true;
   api().on('app:changed', (state) => appData.set({ state, error: null }));
-  api().on('impersonation:changed', (list) => impersonations.set(list));
+  api().on('impersonation:changed', (list) => {
+    listsPushed += 1;
+    impersonations.set(list);
+  });
   void loadAppState();
-  call(api().impersonation.list({})).then(
-    (list) => impersonations.set(list),
-    () => undefined, // the list screen shows its own error state on reload
-  );
+  reloadImpersonations().catch(() => undefined); // the list screen shows its own error state on reload
+}
+
+/**
+ * Asks main for the list. Main may push a newer one (a recovery, an end) while the answer travels:
+ * the answer is then older than what the console shows, and is dropped.
+ */
+export async function reloadImpersonations(): Promise<void> {
+  const pushedBefore = listsPushed;
+  const list = await call(api().impersonation.list({}));
+  if (listsPushed === pushedBefore) impersonations.set(list);
 }
 
 export async function loadAppState(): Promise<void> {

@@ -8,7 +8,7 @@ import { ErrorMessage } from '../components/ErrorMessage.tsx';
 import { EmptyState } from '../components/States.tsx';
 import { api, call } from '../data/api.ts';
 import { announce } from '../data/announcer.ts';
-import { impersonations } from '../data/app-data.ts';
+import { impersonations, reloadImpersonations } from '../data/app-data.ts';
 import { useAction, useNow, useResource, useStore } from '../data/hooks.ts';
 import { navigate } from '../data/navigation.ts';
 import { SHORTCUT_HINTS } from '../data/shortcuts.ts';
@@ -27,7 +27,7 @@ import {
 
 export function ActiveScreen({ highlight, onEndAll }: { highlight: string | undefined; onEndAll(): void }) {
   const list = useStore(impersonations);
-  const refresh = useAction(async () => impersonations.set(await call(api().impersonation.list({}))));
+  const refresh = useAction(reloadImpersonations);
   const arrange = useAction(async () => {
     const result = await call(api().impersonation.arrange({}));
     // Wayland leaves placement to the desktop: say so rather than pretend the windows moved.
